@@ -1,0 +1,2 @@
+/** audit-service: append-only evidence log, Merkle tree, checkpoints, auditor API. */
+package io.samtykke.audit;

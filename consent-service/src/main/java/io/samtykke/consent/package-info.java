@@ -1,0 +1,2 @@
+/** consent-service: purposes, notices, consent records, outbox relay. */
+package io.samtykke.consent;

@@ -1,0 +1,50 @@
+package io.samtykke.contract;
+
+/** CloudEvents {@code type} values of consent events; the resulting state decides the type. */
+public enum ConsentEventType {
+    GRANTED("io.samtykke.consent.granted.v1", ConsentState.GRANTED),
+    PENDING_CONFIRMATION("io.samtykke.consent.pending.v1", ConsentState.PENDING_CONFIRMATION),
+    DENIED("io.samtykke.consent.denied.v1", ConsentState.DENIED),
+    WITHDRAWN("io.samtykke.consent.withdrawn.v1", ConsentState.WITHDRAWN),
+    EXPIRED("io.samtykke.consent.expired.v1", ConsentState.EXPIRED),
+    OBJECTED("io.samtykke.consent.objected.v1", ConsentState.OBJECTED);
+
+    private final String type;
+    private final ConsentState state;
+
+    ConsentEventType(String type, ConsentState state) {
+        this.type = type;
+        this.state = state;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public ConsentState state() {
+        return state;
+    }
+
+    /** True when the event also goes on {@link Topics#CONSENT_OPTOUTS}. */
+    public boolean isOptOut() {
+        return state.isOptOut();
+    }
+
+    public static ConsentEventType forState(ConsentState state) {
+        for (ConsentEventType t : values()) {
+            if (t.state == state) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("no event type for state " + state);
+    }
+
+    public static ConsentEventType fromType(String type) {
+        for (ConsentEventType t : values()) {
+            if (t.type.equals(type)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown consent event type " + type);
+    }
+}

@@ -1,0 +1,2 @@
+/** preference-service: preferences, consent projection, decisions, opt-out delivery. */
+package io.samtykke.preference;

@@ -1,0 +1,139 @@
+package io.samtykke.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server: embedded binaries from Maven Central (no Docker), or a Testcontainers
+ * container when {@code samtykke.infra=testcontainers}. One instance per JVM for tests
+ * ({@link #shared()}); a persistent one on a fixed port for the local cluster ({@link #persistent}).
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
+
+    private static PostgresServer shared;
+
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final AutoCloseable handle;
+
+    private PostgresServer(String host, int port, String user, String password, AutoCloseable handle) {
+        this.host = host;
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.handle = handle;
+    }
+
+    /** The server shared by every test in this JVM, started on first use, stopped at JVM exit. */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            shared = Infra.selected() == Infra.TESTCONTAINERS ? startContainer() : startEmbedded(null, 0);
+            PostgresServer started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly, "postgres-stop"));
+        }
+        return shared;
+    }
+
+    /** A server whose data lives in {@code dataDirectory} and survives restarts. */
+    public static PostgresServer persistent(Path dataDirectory, int port) {
+        return startEmbedded(dataDirectory, port);
+    }
+
+    private static PostgresServer startEmbedded(Path dataDirectory, int port) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "300")
+                    .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
+                    .setServerConfig("synchronous_commit", dataDirectory == null ? "off" : "on")
+                    .setServerConfig("full_page_writes", dataDirectory == null ? "off" : "on")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setRegisterShutdownHook(false);
+            if (dataDirectory != null) {
+                builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+            }
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            EmbeddedPostgres pg = builder.start();
+            return new PostgresServer("127.0.0.1", pg.getPort(), USER, PASSWORD, pg);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL", e);
+        }
+    }
+
+    private static PostgresServer startContainer() {
+        var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:17-alpine")
+                .withUsername(USER).withPassword(PASSWORD).withDatabaseName("postgres")
+                .withCommand("postgres", "-c", "max_connections=300", "-c", "fsync=off");
+        container.start();
+        return new PostgresServer(container.getHost(), container.getMappedPort(5432), USER, PASSWORD, container::stop);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    public String reactiveUrl(String database) {
+        return "postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** Creates {@code database} unless it exists, so each module or service gets its own. */
+    public void ensureDatabase(String database) {
+        if (!database.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("database name must be a plain identifier: " + database);
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            s.execute("create database " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + database, e);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (Exception ignored) {
+            // the JVM is exiting; nothing useful left to do
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        handle.close();
+    }
+}
