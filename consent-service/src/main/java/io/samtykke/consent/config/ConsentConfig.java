@@ -1,0 +1,84 @@
+package io.samtykke.consent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Settings of consent-service; each is documented with its default in the service README. */
+@ConfigMapping(prefix = "samtykke")
+public interface ConsentConfig {
+
+    Consent consent();
+
+    Outbox outbox();
+
+    Identifiers identifiers();
+
+    Demo demo();
+
+    interface Consent {
+        /** How far in the future a client's occurredAt may be (clock skew). */
+        @WithDefault("PT5M")
+        Duration maxClockSkew();
+
+        /** Most changes in one consent request. */
+        @WithDefault("100")
+        int maxChangesPerRequest();
+
+        /** Most subjects in one batch read. */
+        @WithDefault("1000")
+        int maxBatchSubjects();
+
+        /** Default page size of history reads (max 500). */
+        @WithDefault("100")
+        int historyPageSize();
+
+        /** How often granted consents past their validity are expired. */
+        @WithDefault("PT1M")
+        Duration expiryInterval();
+
+        /** Base URL of audit-service, used for receipt links in responses. */
+        @WithDefault("http://127.0.0.1:8083")
+        String auditBaseUrl();
+    }
+
+    interface Outbox {
+        /** Whether this instance runs the outbox relay. */
+        @WithDefault("true")
+        boolean relayEnabled();
+
+        /** Rows published per round. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Fallback poll interval when no NOTIFY arrives (also retries after a Kafka error). */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** Mark-as-published rows older than this are deleted. */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    interface Identifiers {
+        /** Base64 key (32 bytes) from which per-tenant encryption and blind-index keys are derived. */
+        String masterKey();
+
+        /** Optional explicit per-tenant base64 keys (32 bytes) that override the derived ones. */
+        Map<String, String> tenantKeys();
+    }
+
+    interface Demo {
+        /** Load the demo tenants (one per seed company) at start. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    /** Not part of the mapping: convenience for optional strings. */
+    static Optional<String> blankToEmpty(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+}

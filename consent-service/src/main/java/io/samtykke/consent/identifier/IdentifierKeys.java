@@ -1,0 +1,94 @@
+package io.samtykke.consent.identifier;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+
+/**
+ * One tenant's identifier keys: an AES-256-GCM key for the ciphertext and a separate HMAC-SHA-256
+ * key for the blind index, both derived (HKDF-SHA-256, RFC 5869) from the tenant key, so the index
+ * leaks nothing about the encryption key and one tenant's index is useless for another.
+ */
+final class IdentifierKeys {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int NONCE_BYTES = 12;
+
+    private final SecretKeySpec encryption;
+    private final SecretKeySpec index;
+
+    private IdentifierKeys(byte[] tenantKey) {
+        if (tenantKey.length < 32) {
+            throw new IllegalArgumentException("identifier keys must be at least 32 bytes");
+        }
+        this.encryption = new SecretKeySpec(hkdf(tenantKey, "samtykke identifiers encryption"), "AES");
+        this.index = new SecretKeySpec(hkdf(tenantKey, "samtykke identifiers blind index"), "HmacSHA256");
+    }
+
+    static IdentifierKeys fromTenantKey(byte[] key) {
+        return new IdentifierKeys(key);
+    }
+
+    static IdentifierKeys derive(byte[] masterKey, String tenant) {
+        if (masterKey.length < 32) {
+            throw new IllegalArgumentException("samtykke.identifiers.master-key must be at least 32 bytes");
+        }
+        return new IdentifierKeys(hkdf(masterKey, "samtykke tenant " + tenant));
+    }
+
+    byte[] blindIndex(String type, String normalizedValue) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(index);
+            return mac.doFinal((type + ":" + normalizedValue).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** nonce || ciphertext+tag; {@code context} is bound as associated data so rows cannot be swapped. */
+    byte[] encrypt(String plain, String context) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, encryption, new GCMParameterSpec(128, nonce));
+            c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            byte[] ct = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.allocate(nonce.length + ct.length).put(nonce).put(ct).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String decrypt(byte[] stored, String context) {
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, encryption, new GCMParameterSpec(128, stored, 0, NONCE_BYTES));
+            c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            return new String(c.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("identifier ciphertext does not decrypt with this tenant's key", e);
+        }
+    }
+
+    /** HKDF-SHA-256 with an empty salt, 32 bytes of output (one expand block). */
+    private static byte[] hkdf(byte[] ikm, String info) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+            byte[] prk = mac.doFinal(ikm);
+            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+            mac.update(info.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 1);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

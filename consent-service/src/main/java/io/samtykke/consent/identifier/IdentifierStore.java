@@ -1,0 +1,133 @@
+package io.samtykke.consent.identifier;
+
+import io.samtykke.consent.config.ConsentConfig;
+import io.samtykke.consent.problem.RequestErrors;
+import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
+import io.samtykke.consent.record.ConsentApi.IdentifierType;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Contact identifiers of subjects (email, phone, push token, device id, cookie id): stored only as
+ * AES-GCM ciphertext plus an HMAC-SHA-256 blind index, so "withdraw by email" needs no clear text.
+ */
+@ApplicationScoped
+public class IdentifierStore {
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,255}\\.[^@\\s]{1,63}");
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{6,15}");
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ConsentConfig config;
+
+    private final Map<String, IdentifierKeys> keys = new ConcurrentHashMap<>();
+
+    public void validate(List<IdentifierRequest> list, String pointer, RequestErrors errors) {
+        errors.require(list.size() <= 20, pointer, "at most 20 identifiers per request");
+        for (int i = 0; i < list.size(); i++) {
+            IdentifierRequest id = list.get(i);
+            String at = pointer + "/" + i;
+            if (id == null) {
+                errors.require(false, at, "is null");
+                continue;
+            }
+            errors.requirePresent(id.type(), at + "/type").requirePresent(id.value(), at + "/value")
+                    .requireMaxLength(id.value(), 512, at + "/value");
+            if (id.type() != null && id.value() != null) {
+                String v = normalize(id.type(), id.value());
+                errors.require(id.type() != IdentifierType.EMAIL || EMAIL.matcher(v).matches(), at + "/value",
+                        "is not an email address");
+                errors.require(id.type() != IdentifierType.PHONE || PHONE.matcher(v).matches(), at + "/value",
+                        "is not a phone number (digits, optionally with a leading +)");
+            }
+        }
+    }
+
+    /** Case and spacing that do not change who an identifier belongs to are removed before hashing. */
+    static String normalize(IdentifierType type, String value) {
+        String v = value.trim();
+        return switch (type) {
+            case EMAIL -> v.toLowerCase(Locale.ROOT);
+            case PHONE -> v.replaceAll("[\\s().-]", "");
+            default -> v;
+        };
+    }
+
+    public Uni<Void> attach(SqlClient conn, String tenant, String subjectId, List<IdentifierRequest> list, Instant now) {
+        IdentifierKeys k = keysOf(tenant);
+        List<Tuple> rows = new ArrayList<>();
+        for (IdentifierRequest id : list) {
+            String v = normalize(id.type(), id.value());
+            rows.add(Tuple.of(tenant, id.type().name(), Buffer.buffer(k.blindIndex(id.type().name(), v)), subjectId,
+                    Buffer.buffer(k.encrypt(v, tenant + "/" + subjectId + "/" + id.type().name())),
+                    OffsetDateTime.ofInstant(now, ZoneOffset.UTC)));
+        }
+        return conn.preparedQuery("""
+                        insert into subject_identifier (tenant_id, type, blind_index, subject_id, ciphertext, created_at)
+                        values ($1, $2, $3, $4, $5, $6)
+                        on conflict (tenant_id, type, blind_index, subject_id) do nothing""")
+                .executeBatch(rows).replaceWithVoid();
+    }
+
+    /** The subjects that own an identifier in this tenant. */
+    public Uni<List<String>> subjectsOf(String tenant, IdentifierRequest id) {
+        String v = normalize(id.type(), id.value());
+        return pool.preparedQuery("""
+                        select subject_id from subject_identifier
+                        where tenant_id = $1 and type = $2 and blind_index = $3 order by subject_id""")
+                .execute(Tuple.of(tenant, id.type().name(), Buffer.buffer(keysOf(tenant).blindIndex(id.type().name(), v))))
+                .map(rows -> {
+                    List<String> subjects = new ArrayList<>();
+                    for (Row r : rows) {
+                        subjects.add(r.getString("subject_id"));
+                    }
+                    return subjects;
+                });
+    }
+
+    /** The decrypted identifiers of one subject (for the subject's own access request). */
+    public Uni<List<IdentifierRequest>> identifiersOf(String tenant, String subjectId) {
+        IdentifierKeys k = keysOf(tenant);
+        return pool.preparedQuery("""
+                        select type, ciphertext from subject_identifier where tenant_id = $1 and subject_id = $2 order by type""")
+                .execute(Tuple.of(tenant, subjectId))
+                .map(rows -> {
+                    List<IdentifierRequest> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        String type = r.getString("type");
+                        out.add(new IdentifierRequest(IdentifierType.valueOf(type),
+                                k.decrypt(r.getBuffer("ciphertext").getBytes(), tenant + "/" + subjectId + "/" + type)));
+                    }
+                    return out;
+                });
+    }
+
+    private IdentifierKeys keysOf(String tenant) {
+        return keys.computeIfAbsent(tenant, t -> {
+            String explicit = config.identifiers().tenantKeys().get(t);
+            return explicit != null
+                    ? IdentifierKeys.fromTenantKey(Base64.getDecoder().decode(explicit))
+                    : IdentifierKeys.derive(Base64.getDecoder().decode(config.identifiers().masterKey()), t);
+        });
+    }
+}

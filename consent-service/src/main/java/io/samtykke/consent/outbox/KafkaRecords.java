@@ -1,0 +1,49 @@
+package io.samtykke.consent.outbox;
+
+import io.samtykke.contract.CloudEventHeaders;
+import io.samtykke.contract.ConsentEvent;
+import io.samtykke.contract.ConsentStateSnapshot;
+import io.samtykke.contract.EventJson;
+import io.samtykke.contract.Topics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Maps one stored consent event to its Kafka records: always the events topic, the opt-outs topic
+ * when it is an opt-out, and the compacted state topic. CloudEvents binary mode, key per subject.
+ */
+public final class KafkaRecords {
+
+    public static final String SOURCE = "/samtykke/consent-service";
+
+    private KafkaRecords() {
+    }
+
+    public static List<ProducerRecord<String, byte[]>> of(ConsentEvent e, String traceparent) {
+        byte[] payload = EventJson.write(e).getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> headers = CloudEventHeaders.forEvent(e, SOURCE, traceparent);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(3);
+        records.add(record(Topics.CONSENT_EVENTS, e.partitionKey(), payload, headers));
+        if (e.eventType().isOptOut()) {
+            records.add(record(Topics.CONSENT_OPTOUTS, e.partitionKey(), payload, headers));
+        }
+        ConsentStateSnapshot snapshot = new ConsentStateSnapshot(e.tenantId(), e.subjectId(), e.purpose(), e.state(),
+                e.subjectSeq(), e.eventId(), e.notice() == null ? null : e.notice().version(), e.recordedAt(), e.expiresAt());
+        // derived from the event id, so a re-sent snapshot carries the same id as the first
+        UUID snapshotId = UUID.nameUUIDFromBytes(("state:" + e.eventId()).getBytes(StandardCharsets.UTF_8));
+        records.add(record(Topics.CONSENT_STATE, snapshot.key(), EventJson.write(snapshot).getBytes(StandardCharsets.UTF_8),
+                CloudEventHeaders.forSnapshot(snapshot, snapshotId, SOURCE, e.recordedAt(), traceparent)));
+        return records;
+    }
+
+    private static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value, Map<String, byte[]> headers) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> r.headers().add(k, v));
+        return r;
+    }
+}
