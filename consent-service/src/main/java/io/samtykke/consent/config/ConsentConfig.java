@@ -24,6 +24,10 @@ public interface ConsentConfig {
         @WithDefault("PT5M")
         Duration maxClockSkew();
 
+        /** Largest request body accepted, in bytes; larger ones get a problem+json 413. */
+        @WithDefault("262144")
+        long maxBodyBytes();
+
         /** Most changes in one consent request. */
         @WithDefault("100")
         int maxChangesPerRequest();

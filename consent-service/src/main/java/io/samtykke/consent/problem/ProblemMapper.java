@@ -1,8 +1,10 @@
 package io.samtykke.consent.problem;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -36,20 +38,63 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        if (e instanceof JsonMappingException mapping && !(mapping.getCause() instanceof JsonProcessingException)) {
-            String pointer = pointer(mapping);
-            String detail;
-            if (e instanceof InvalidFormatException invalid && invalid.getTargetType() != null && invalid.getTargetType().isEnum()) {
-                detail = "'" + invalid.getValue() + "' is not one of " + Arrays.stream(invalid.getTargetType().getEnumConstants())
-                        .map(Object::toString).collect(Collectors.joining(", "));
-            } else if (e instanceof UnrecognizedPropertyException unknown) {
-                detail = "unknown field '" + unknown.getPropertyName() + "'";
-            } else {
-                detail = "invalid value: " + e.getOriginalMessage();
-            }
-            return response(ProblemType.VALIDATION, detail, List.of(new Problem.FieldError(detail, pointer)), uri.getPath());
+        return jsonProblem(e, uri);
+    }
+
+    /** Declared on its own: quarkus-rest-jackson maps this subtype itself otherwise, without a body. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return jsonProblem(e, uri);
+    }
+
+    private static Response jsonProblem(JsonProcessingException e, UriInfo uri) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        boolean broken = e instanceof JsonParseException || original.contains("end-of-input")
+                || !(e instanceof JsonMappingException);
+        if (broken) {
+            String detail = original.contains("No content") ? "the request body is empty" : firstLine(original);
+            return response(ProblemType.MALFORMED_JSON, detail, List.of(), uri.getPath());
         }
-        return response(ProblemType.MALFORMED_JSON, e.getOriginalMessage(), List.of(), uri.getPath());
+        JsonMappingException mapping = (JsonMappingException) e;
+        String pointer = pointer(mapping);
+        String detail;
+        if (e instanceof InvalidFormatException invalid && invalid.getTargetType() != null && invalid.getTargetType().isEnum()) {
+            detail = "'" + invalid.getValue() + "' is not one of " + Arrays.stream(invalid.getTargetType().getEnumConstants())
+                    .map(Object::toString).collect(Collectors.joining(", "));
+        } else if (e instanceof UnrecognizedPropertyException unknown) {
+            detail = "unknown field '" + unknown.getPropertyName() + "'";
+        } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            detail = "expected " + describe(mismatch.getTargetType());
+        } else {
+            detail = "invalid value: " + firstLine(original);
+        }
+        return response(ProblemType.VALIDATION, detail, List.of(new Problem.FieldError(detail, pointer)), uri.getPath());
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString).collect(Collectors.joining(", "));
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number or boolean";
+        }
+        if (type == java.time.Instant.class) {
+            return "an RFC 3339 instant such as 2025-03-14T09:26:53Z";
+        }
+        return "a JSON object";
+    }
+
+    /** Jackson's messages can quote the input at length; the first line says what is wrong. */
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) : line;
     }
 
     @ServerExceptionMapper
@@ -69,6 +114,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return jsonProblem(json, uri);
+        }
         int status = e.getResponse().getStatus();
         ProblemType type = switch (status) {
             case 400 -> ProblemType.VALIDATION;
