@@ -90,7 +90,7 @@ public class DemoData {
 
     public Uni<Integer> load(DemoFile file) {
         return Multi.createFrom().iterable(file.tenants())
-                .onItem().transformToUniAndConcatenate(this::loadTenant)
+                .onItem().transformToUniAndConcatenate(t -> loadTenant(t).replaceWith(t.id()))
                 .collect().asList().map(List::size);
     }
 
