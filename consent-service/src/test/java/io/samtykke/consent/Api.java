@@ -67,6 +67,12 @@ public final class Api {
         return as("app").body(Map.of("changes", java.util.List.of(change))).post("/v1/subjects/" + subjectId + "/consents").then();
     }
 
+    /** A Kafka header as a string, or null. */
+    public static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Counts rows straight from PostgreSQL, to prove what was (or was not) written. */
     public long count(String sql, Object... args) {
         PostgresServer pg = PostgresServer.shared();

@@ -6,11 +6,11 @@ import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static io.samtykke.consent.Api.header;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
@@ -48,10 +48,5 @@ class ConsentFlowTest {
             assertEquals("1", header(record, "ce_subjectseq"));
             assertEquals(api.tenant, header(record, "ce_tenantid"));
         }
-    }
-
-    static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 
-import static io.samtykke.consent.ConsentFlowTest.header;
+import static io.samtykke.consent.Api.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -110,6 +110,19 @@ public class ConsentService {
                                 })));
     }
 
+    /**
+     * Records system changes (expiries) that clients may not send. Runs the same transaction as a
+     * client write, so the records, current state and outbox stay consistent.
+     */
+    public Uni<WriteResult> writeAsSystem(String tenant, String subjectId, List<Change> changes) {
+        Caller system = new Caller(tenant, "samtykke-system", Set.of());
+        ConsentRequest request = new ConsentRequest(changes,
+                new EvidenceRequest(null, new ConsentApi.ActorRequest(ActorType.SYSTEM, "consent-service"), null, null, null, null),
+                null);
+        return pool.withTransaction(conn -> writeInTransaction(conn, subjectId, request,
+                new WriteContext(system, null, null, null, null), null, null));
+    }
+
     private WriteResult replay(StoredResponse stored, String requestHash) {
         if (!stored.requestHash().equals(requestHash)) {
             throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
@@ -251,7 +264,8 @@ public class ConsentService {
                 }
             }
             CurrentRow cur = current.get(c.purpose());
-            ConsentState from = cur == null ? ConsentState.NONE : cur.effectiveState(now);
+            ConsentState from = cur == null ? ConsentState.NONE
+                    : c.action() == ConsentAction.EXPIRE ? cur.state() : cur.effectiveState(now);
             ConsentState to;
             try {
                 to = Transitions.next(from, c.action(), p.legalBasis(), p.doubleOptIn());
