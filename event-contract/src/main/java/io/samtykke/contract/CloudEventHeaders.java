@@ -36,13 +36,46 @@ public final class CloudEventHeaders {
     }
 
     /**
-     * The headers of one event, in a stable order. {@code traceparent} may be null (then omitted).
+     * The headers of a consent event: {@code id} = eventId, {@code type} from the resulting state,
+     * {@code time} = occurredAt, {@code subject} = purpose, {@code dataschema} = {@link Schemas#CONSENT_EVENT}.
+     * The same headers go with the event on {@link Topics#CONSENT_EVENTS} and {@link Topics#CONSENT_OPTOUTS}.
+     *
+     * @param source      the producing service, a URI reference (e.g. {@code /samtykke/consent-service})
+     * @param traceparent W3C trace context of the request that caused the change; null when there is none
+     */
+    public static Map<String, byte[]> forEvent(ConsentEvent event, String source, String traceparent) {
+        return of(event.eventId(), source, event.eventType().type(), event.occurredAt(), event.purpose(),
+                event.tenantId(), event.subjectId(), event.subjectSeq(), Schemas.CONSENT_EVENT, traceparent);
+    }
+
+    /**
+     * The headers of a snapshot on the compacted {@link Topics#CONSENT_STATE} topic. Its record key is
+     * {@link ConsentStateSnapshot#key()}, so {@code partitionkey} is that key too (the binding maps one to the other).
+     *
+     * @param id   a UUID of its own for this snapshot record (the snapshot's eventId names the consent event it reflects)
+     * @param time when the state was written, normally {@link ConsentStateSnapshot#updatedAt()}
+     */
+    public static Map<String, byte[]> forSnapshot(ConsentStateSnapshot snapshot, UUID id, String source, Instant time,
+                                                  String traceparent) {
+        return build(id, source, ConsentStateSnapshot.TYPE, time, snapshot.purpose(), snapshot.tenantId(),
+                snapshot.subjectSeq(), snapshot.key(), Schemas.CONSENT_STATE, traceparent);
+    }
+
+    /**
+     * The headers of one event, in a stable order. {@code traceparent} and {@code dataSchema} may be null (then omitted).
      *
      * @param subject the CloudEvents subject: the purpose key for consent events
      */
     public static Map<String, byte[]> of(UUID id, String source, String type, Instant time, String subject,
                                          String tenantId, String subjectId, long subjectSeq, String dataSchema,
                                          String traceparent) {
+        return build(id, source, type, time, subject, tenantId, subjectSeq, partitionKey(tenantId, subjectId),
+                dataSchema, traceparent);
+    }
+
+    private static Map<String, byte[]> build(UUID id, String source, String type, Instant time, String subject,
+                                             String tenantId, long subjectSeq, String partitionKey, String dataSchema,
+                                             String traceparent) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(SPECVERSION, SPEC_VERSION);
         h.put(ID, id.toString());
@@ -57,7 +90,7 @@ public final class CloudEventHeaders {
         }
         h.put(TENANT_ID, tenantId);
         h.put(SUBJECT_SEQ, Long.toString(subjectSeq));
-        h.put(PARTITION_KEY, partitionKey(tenantId, subjectId));
+        h.put(PARTITION_KEY, partitionKey);
         if (traceparent != null) {
             h.put(TRACEPARENT, traceparent);
         }

@@ -18,6 +18,10 @@ public record ConsentStateSnapshot(
         Instant updatedAt,
         Instant expiresAt) {
 
+    /** CloudEvents {@code type} of the records on {@link Topics#CONSENT_STATE}. */
+    public static final String TYPE = "io.samtykke.consent.state.v1";
+
+    /** The Kafka record key (and {@code partitionkey}): {@code tenantId/subjectId/purpose}. */
     public String key() {
         return tenantId + "/" + subjectId + "/" + purpose;
     }

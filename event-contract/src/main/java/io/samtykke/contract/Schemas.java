@@ -1,0 +1,42 @@
+package io.samtykke.contract;
+
+import java.util.Map;
+
+/**
+ * The JSON Schemas (Draft 07) of the event payloads. Each {@code $id} is the value producers put in
+ * {@code ce_dataschema}; the files ship in this jar under {@code schemas/}.
+ */
+public final class Schemas {
+
+    public static final String BASE = "https://samtykke.io/schemas/";
+    /** Payload of {@link Topics#CONSENT_EVENTS} and {@link Topics#CONSENT_OPTOUTS}: {@link ConsentEvent}. */
+    public static final String CONSENT_EVENT = BASE + "consent-event.v1.json";
+    /** Value of {@link Topics#CONSENT_STATE}: {@link ConsentStateSnapshot}. */
+    public static final String CONSENT_STATE = BASE + "consent-state.v1.json";
+
+    /** Classpath folder of the schema files; a schema's resource is this plus the last segment of its id. */
+    public static final String RESOURCE_FOLDER = "schemas/";
+    /** Classpath resource of the AsyncAPI 3.0 document describing every topic. */
+    public static final String ASYNCAPI_RESOURCE = "asyncapi.yaml";
+
+    private static final Map<String, String> BY_TOPIC = Map.of(
+            Topics.CONSENT_EVENTS, CONSENT_EVENT,
+            Topics.CONSENT_OPTOUTS, CONSENT_EVENT,
+            Topics.CONSENT_STATE, CONSENT_STATE);
+
+    private Schemas() {
+    }
+
+    /** The classpath resource holding the schema with this {@code $id}, e.g. {@code schemas/consent-event.v1.json}. */
+    public static String resource(String schemaId) {
+        if (!schemaId.startsWith(BASE)) {
+            throw new IllegalArgumentException("not a samtykke schema id: " + schemaId);
+        }
+        return RESOURCE_FOLDER + schemaId.substring(BASE.length());
+    }
+
+    /** The schema of the payloads on {@code topic}, or null for a topic without a published payload yet. */
+    public static String forTopic(String topic) {
+        return BY_TOPIC.get(topic);
+    }
+}

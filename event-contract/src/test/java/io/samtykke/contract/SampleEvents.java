@@ -1,0 +1,47 @@
+package io.samtykke.contract;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Realistic payloads built the way a producer builds them. */
+final class SampleEvents {
+
+    static final Instant OCCURRED = Instant.parse("2026-03-02T09:15:00.123456Z");
+
+    private SampleEvents() {
+    }
+
+    /** A grant with every optional field present. */
+    static ConsentEvent fullGrant() {
+        return new ConsentEvent(
+                UUID.fromString("3f0c6a52-8a1e-4b59-9a43-2f1f5c7d9e01"),
+                "acme", "user-42", 1,
+                UUID.fromString("9b2d1c8e-0f4a-4e7b-8c11-5d6e7f809a1b"),
+                "newsletter", Channel.EMAIL, PurposeCategory.MARKETING, LegalBasis.CONSENT,
+                ConsentAction.GRANT, ConsentState.NONE, ConsentState.GRANTED,
+                new ConsentEvent.Notice("3", "da", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "https://acme.example/privacy/newsletter/v3", false),
+                new ConsentEvent.Evidence(
+                        new ConsentEvent.Source("acme-ios", "IOS", "5.2.0", "settings-newsletter-toggle"),
+                        new ConsentEvent.Actor(ActorType.SUBJECT, "user-42"),
+                        "da-DK", "192.0.2.0/24", "AcmeApp/5.2.0 (iPhone; iOS 19.1)"),
+                OCCURRED, OCCURRED.plusMillis(412), Instant.parse("2027-04-02T09:15:00Z"));
+    }
+
+    /** An expiry written by the system: no notice, no source details, no client data. */
+    static ConsentEvent systemExpiry() {
+        return new ConsentEvent(
+                UUID.randomUUID(), "acme", "user-42", 9, UUID.randomUUID(),
+                "analytics-cookies", Channel.COOKIE, PurposeCategory.ANALYTICS, LegalBasis.CONSENT,
+                ConsentAction.EXPIRE, ConsentState.GRANTED, ConsentState.EXPIRED,
+                null,
+                new ConsentEvent.Evidence(null, new ConsentEvent.Actor(ActorType.SYSTEM, null), null, null, null),
+                OCCURRED, OCCURRED, null);
+    }
+
+    static ConsentStateSnapshot snapshot() {
+        return new ConsentStateSnapshot("acme", "user-42", "newsletter", ConsentState.GRANTED, 1,
+                UUID.fromString("3f0c6a52-8a1e-4b59-9a43-2f1f5c7d9e01"), "3",
+                OCCURRED.plusMillis(412), Instant.parse("2027-04-02T09:15:00Z"));
+    }
+}
