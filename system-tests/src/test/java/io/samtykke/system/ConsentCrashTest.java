@@ -1,0 +1,247 @@
+package io.samtykke.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.samtykke.contract.Topics;
+import io.samtykke.testsupport.KafkaBroker;
+import io.samtykke.testsupport.PostgresServer;
+import io.samtykke.testsupport.Tokens;
+import io.samtykke.testsupport.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * consent-service as real processes, killed with SIGKILL while clients write: every change that was
+ * acknowledged (HTTP 201) reaches Kafka, and each subject's events arrive in order.
+ */
+class ConsentCrashTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final String DATABASE = "consent_system";
+
+    private static Map<String, String> settings;
+
+    /** One acknowledged write: the subject and the event ids with their sequence numbers. */
+    record Ack(String subject, String eventId, long seq) {
+    }
+
+    @BeforeAll
+    static void infrastructure() {
+        PostgresServer pg = PostgresServer.shared();
+        pg.ensureDatabase(DATABASE);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        settings = new LinkedHashMap<>();
+        settings.put("quarkus.datasource.reactive.url", pg.reactiveUrl(DATABASE));
+        settings.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE));
+        settings.put("quarkus.datasource.username", pg.user());
+        settings.put("quarkus.datasource.password", pg.password());
+        settings.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        settings.put("quarkus.oidc.public-key", Tokens.forTests().publicKey());
+        settings.put("quarkus.oidc.token.issuer", Tokens.ISSUER);
+        settings.put("samtykke.identifiers.master-key", Base64.getEncoder().encodeToString(key));
+        settings.put("quarkus.log.level", "WARN");
+    }
+
+    @Test
+    void killingTheServiceMidStreamLosesNoAcknowledgedChangeAndKeepsOrder() throws Exception {
+        String tenant = "crash-" + UUID.randomUUID().toString().substring(0, 6);
+        int port = ServiceProcess.freePort();
+        AtomicReference<ServiceProcess> service = new AtomicReference<>(ServiceProcess.start("consent-service", port, settings));
+        try {
+            setUpPurpose(service.get(), tenant);
+            ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService writers = startWriters(tenant, () -> List.of(service.get()), acks, stop, 4);
+
+            awaitAcks(acks, 150);
+            service.get().kill();
+            int acknowledgedBeforeKill = acks.size();
+            Thread.sleep(300); // clients keep trying against a dead service
+            service.set(ServiceProcess.start("consent-service", port, settings));
+            awaitAcks(acks, acknowledgedBeforeKill + 150);
+            stop.set(true);
+            writers.shutdown();
+            assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
+
+            assertEveryAckOnKafkaInOrder(tenant, acks);
+        } finally {
+            service.get().close();
+        }
+    }
+
+    @Test
+    void twoInstancesShareTheWorkAndOneDyingHandsItsSubjectsToTheOther() throws Exception {
+        String tenant = "scale-" + UUID.randomUUID().toString().substring(0, 6);
+        ServiceProcess a = ServiceProcess.start("consent-service", ServiceProcess.freePort(), settings);
+        ServiceProcess b = ServiceProcess.start("consent-service", ServiceProcess.freePort(), settings);
+        AtomicReference<List<ServiceProcess>> targets = new AtomicReference<>(List.of(a, b));
+        try {
+            setUpPurpose(a, tenant);
+            ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService writers = startWriters(tenant, targets::get, acks, stop, 4);
+            awaitAcks(acks, 120);
+            a.kill();
+            targets.set(List.of(b));
+            awaitAcks(acks, acks.size() + 120);
+            stop.set(true);
+            writers.shutdown();
+            assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
+
+            assertEveryAckOnKafkaInOrder(tenant, acks);
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    private static void setUpPurpose(ServiceProcess s, String tenant) throws Exception {
+        String admin = Tokens.forTests().mint(tenant, "admin-1", "admin");
+        assertEquals(201, send(s, admin, "PUT", "/v1/purposes/newsletter",
+                "{\"names\":{\"da\":\"Nyhedsbrev\"},\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\",\"category\":\"MARKETING\"}")
+                .statusCode());
+        assertEquals(201, send(s, admin, "POST", "/v1/purposes/newsletter/notices",
+                "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"Ja tak til nyhedsbrevet.\"}").statusCode());
+    }
+
+    /** Each writer owns a few subjects and toggles them; only 201 answers are counted as acknowledged. */
+    private static ExecutorService startWriters(String tenant, java.util.function.Supplier<List<ServiceProcess>> targets,
+                                                ConcurrentLinkedQueue<Ack> acks, AtomicBoolean stop, int threads) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        String app = Tokens.forTests().mint(tenant, "app-1", "app");
+        for (int t = 0; t < threads; t++) {
+            int writer = t;
+            pool.submit(() -> {
+                Map<String, Boolean> granted = new HashMap<>();
+                int i = 0;
+                while (!stop.get()) {
+                    String subject = "w" + writer + "-s" + (i % 5);
+                    List<ServiceProcess> live = targets.get();
+                    ServiceProcess target = live.get(i % live.size());
+                    i++;
+                    boolean grant = !granted.getOrDefault(subject, false);
+                    String body = grant
+                            ? "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}"
+                            : "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"WITHDRAW\"}]}";
+                    try {
+                        HttpResponse<String> r = send(target, app, "POST", "/v1/subjects/" + subject + "/consents", body);
+                        if (r.statusCode() == 201) {
+                            granted.put(subject, grant);
+                            JsonNode rec = JSON.readTree(r.body()).path("records").get(0);
+                            acks.add(new Ack(subject, rec.path("eventId").asText(), rec.path("subjectSeq").asLong()));
+                        }
+                    } catch (Exception connectionRefusedOrCutOff) {
+                        // the service is down: not acknowledged, so nothing is promised
+                        sleep(50);
+                    }
+                }
+                return null;
+            });
+        }
+        return pool;
+    }
+
+    private static void assertEveryAckOnKafkaInOrder(String tenant, ConcurrentLinkedQueue<Ack> acks) throws Exception {
+        Set<String> acknowledged = new HashSet<>();
+        acks.forEach(a -> acknowledged.add(a.eventId()));
+        long committed = countRecords(tenant);
+        assertTrue(committed >= acknowledged.size(), "every acknowledged change is in PostgreSQL");
+        try (TopicReader reader = new TopicReader(Topics.CONSENT_EVENTS)) {
+            List<ConsumerRecord<String, byte[]>> records = reader.await(
+                    r -> tenant.equals(header(r, "ce_tenantid")), (int) committed, Duration.ofSeconds(90));
+            Map<String, List<Long>> firstSeen = new LinkedHashMap<>();
+            Set<String> seenIds = new HashSet<>();
+            for (ConsumerRecord<String, byte[]> r : records) {
+                if (seenIds.add(header(r, "ce_id"))) {
+                    String subject = r.key().substring(r.key().indexOf('/') + 1);
+                    firstSeen.computeIfAbsent(subject, k -> new ArrayList<>()).add(Long.parseLong(header(r, "ce_subjectseq")));
+                }
+            }
+            assertTrue(seenIds.containsAll(acknowledged), "acknowledged but missing on Kafka: "
+                    + acknowledged.stream().filter(id -> !seenIds.contains(id)).toList());
+            assertEquals(committed, seenIds.size(), "every committed change is published");
+            firstSeen.forEach((subject, seqs) -> {
+                for (int i = 0; i < seqs.size(); i++) {
+                    assertEquals(i + 1, seqs.get(i), "events of " + subject + " out of order or with a gap: " + seqs);
+                }
+            });
+        }
+    }
+
+    private static long countRecords(String tenant) throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DATABASE), pg.user(), pg.password());
+             PreparedStatement s = c.prepareStatement("select count(*) from consent_record where tenant_id = ?")) {
+            s.setString(1, tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static void awaitAcks(ConcurrentLinkedQueue<Ack> acks, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (acks.size() < count) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("only " + acks.size() + " of " + count + " writes acknowledged in time");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static HttpResponse<String> send(ServiceProcess s, String token, String method, String path, String body)
+            throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(s.url(path)))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
