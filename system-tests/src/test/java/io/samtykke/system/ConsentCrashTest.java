@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Topics;
 import io.samtykke.testsupport.KafkaBroker;
 import io.samtykke.testsupport.PostgresServer;
+import io.samtykke.testsupport.ServiceProcess;
 import io.samtykke.testsupport.Tokens;
 import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

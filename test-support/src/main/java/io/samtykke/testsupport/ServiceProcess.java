@@ -1,4 +1,4 @@
-package io.samtykke.system;
+package io.samtykke.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,8 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One service as a real operating-system process (its Quarkus fast-jar), which a test may kill -9. */
-final class ServiceProcess implements AutoCloseable {
+/**
+ * One service as a real operating-system process (its Quarkus fast-jar), which a system test may
+ * kill -9 and a benchmark may measure. The repository root comes from {@code samtykke.repo.root}.
+ */
+public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -30,11 +33,11 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         return Path.of(System.getProperty("samtykke.repo.root", "..")).toAbsolutePath().normalize();
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -43,7 +46,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts {@code service} on {@code port} with the given settings and waits until it is ready. */
-    static ServiceProcess start(String service, int port, Map<String, String> settings) throws Exception {
+    public static ServiceProcess start(String service, int port, Map<String, String> settings) throws Exception {
         Path jar = repoRoot().resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build the service first");
@@ -62,11 +65,11 @@ final class ServiceProcess implements AutoCloseable {
         return sp;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
@@ -91,12 +94,12 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** kill -9: no shutdown hooks, no flushing, whatever was in flight is cut off. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join(File.separator.equals("/") ? "\n" : "\r\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
