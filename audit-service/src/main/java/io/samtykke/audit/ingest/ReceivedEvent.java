@@ -1,0 +1,135 @@
+package io.samtykke.audit.ingest;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.samtykke.contract.CloudEventHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One Kafka record read as a CloudEvent in binary mode, with everything the audit log keeps of it.
+ * Plain Java: {@link #of} refuses a record the log cannot attribute to a tenant and an event id.
+ *
+ * @param subjectId from the record key {@code tenantId/subjectId}; null when the key has another shape
+ * @param purpose   {@code ce_subject}; null when absent (e.g. preference events)
+ * @param headers   every header in arrival order: UTF-8 text as a string, anything else as {@code {"base64": ...}}
+ * @param payload   the record value, byte for byte
+ */
+public record ReceivedEvent(
+        String tenantId,
+        UUID eventId,
+        String type,
+        String source,
+        String subjectId,
+        String purpose,
+        Instant eventTime,
+        String topic,
+        int partition,
+        long offset,
+        Map<String, Object> headers,
+        byte[] payload) {
+
+    /** The attributes without which an event cannot be placed in a tenant's log. */
+    static final List<String> REQUIRED = List.of(CloudEventHeaders.SPECVERSION, CloudEventHeaders.ID,
+            CloudEventHeaders.SOURCE, CloudEventHeaders.TYPE, CloudEventHeaders.TIME, CloudEventHeaders.TENANT_ID);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** A record that is not an event the log can keep, and why. */
+    public static final class NotAnEvent extends Exception {
+        NotAnEvent(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    public static ReceivedEvent of(ConsumerRecord<String, byte[]> record) throws NotAnEvent {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        Map<String, String> text = new LinkedHashMap<>();
+        for (Header h : record.headers()) {
+            String value = h.value() == null ? null : utf8(h.value());
+            if (value != null) {
+                headers.put(h.key(), value);
+                text.put(h.key(), value);
+            } else {
+                headers.put(h.key(), h.value() == null ? null : Map.of("base64", Base64.getEncoder().encodeToString(h.value())));
+            }
+        }
+        List<String> missing = REQUIRED.stream().filter(name -> isBlank(text.get(name))).toList();
+        if (!missing.isEmpty()) {
+            throw new NotAnEvent("missing or non-text CloudEvents headers " + missing);
+        }
+        if (!CloudEventHeaders.SPEC_VERSION.equals(text.get(CloudEventHeaders.SPECVERSION))) {
+            throw new NotAnEvent("ce_specversion is " + text.get(CloudEventHeaders.SPECVERSION) + ", not 1.0");
+        }
+        UUID eventId;
+        try {
+            eventId = UUID.fromString(text.get(CloudEventHeaders.ID));
+        } catch (IllegalArgumentException e) {
+            throw new NotAnEvent("ce_id " + text.get(CloudEventHeaders.ID) + " is not a UUID");
+        }
+        Instant time;
+        try {
+            time = OffsetDateTime.parse(text.get(CloudEventHeaders.TIME)).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new NotAnEvent("ce_time " + text.get(CloudEventHeaders.TIME) + " is not an RFC 3339 timestamp");
+        }
+        if (record.value() == null || !isJson(record.value())) {
+            throw new NotAnEvent("the payload is not JSON");
+        }
+        String tenant = text.get(CloudEventHeaders.TENANT_ID);
+        return new ReceivedEvent(tenant, eventId, text.get(CloudEventHeaders.TYPE), text.get(CloudEventHeaders.SOURCE),
+                subjectOf(record.key(), tenant), text.get(CloudEventHeaders.SUBJECT), time, record.topic(),
+                record.partition(), record.offset(), headers, record.value());
+    }
+
+    /** The subject of key {@code tenantId/subjectId}; subject ids never contain a slash. */
+    private static String subjectOf(String key, String tenant) {
+        String prefix = tenant + "/";
+        if (key == null || !key.startsWith(prefix) || key.length() == prefix.length()) {
+            return null;
+        }
+        String rest = key.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(0, slash);
+    }
+
+    /** Strict UTF-8 without NUL (which PostgreSQL text cannot hold), else null. */
+    private static String utf8(byte[] bytes) {
+        try {
+            String s = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return s.indexOf('\0') >= 0 ? null : s;
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static boolean isJson(byte[] bytes) {
+        try {
+            JSON.readTree(bytes);
+            return bytes.length > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,12 @@
+package io.samtykke.audit.security;
+
+import java.util.Set;
+
+/**
+ * Who is calling, from the verified token: the tenant (claim {@code tenant}), the token subject
+ * ({@code sub}), and roles. The tenant never comes from a request parameter.
+ */
+public record Caller(String tenant, String subject, Set<String> roles) {
+
+    public static final String AUDITOR = "auditor";
+}

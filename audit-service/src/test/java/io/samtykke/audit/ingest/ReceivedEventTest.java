@@ -1,0 +1,109 @@
+package io.samtykke.audit.ingest;
+
+import io.samtykke.audit.Events;
+import io.samtykke.audit.ingest.ReceivedEvent.NotAnEvent;
+import io.samtykke.contract.ConsentEvent;
+import io.samtykke.contract.ConsentState;
+import io.samtykke.contract.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ReceivedEventTest {
+
+    static final ConsentEvent EVENT = Events.consent("acme", "anna", "newsletter", ConsentState.WITHDRAWN, 7);
+
+    @Test
+    void aConsentEventIsReadFromItsHeadersKeyAndValue() throws NotAnEvent {
+        ConsumerRecord<String, byte[]> record = consumed(Events.record(EVENT));
+        ReceivedEvent e = ReceivedEvent.of(record);
+        assertEquals("acme", e.tenantId());
+        assertEquals(EVENT.eventId(), e.eventId());
+        assertEquals("io.samtykke.consent.withdrawn.v1", e.type());
+        assertEquals(Events.SOURCE, e.source());
+        assertEquals("anna", e.subjectId());
+        assertEquals("newsletter", e.purpose());
+        assertEquals(EVENT.occurredAt(), e.eventTime());
+        assertEquals(Topics.CONSENT_EVENTS, e.topic());
+        assertEquals(2, e.partition());
+        assertEquals(41L, e.offset());
+        assertEquals("7", e.headers().get("ce_subjectseq"));
+        assertArrayEquals(record.value(), e.payload());
+    }
+
+    @Test
+    void everyRequiredAttributeIsNeeded() {
+        for (String name : ReceivedEvent.REQUIRED) {
+            ProducerRecord<String, byte[]> r = Events.record(EVENT);
+            r.headers().remove(name);
+            NotAnEvent e = assertThrows(NotAnEvent.class, () -> ReceivedEvent.of(consumed(r)), name);
+            assertThat(e.getMessage(), containsString(name));
+        }
+    }
+
+    @Test
+    void anEventIdMustBeAUuidAndTheTimeRfc3339() {
+        assertThat(refusal(withHeader("ce_id", "42")), containsString("not a UUID"));
+        assertThat(refusal(withHeader("ce_time", "yesterday")), containsString("RFC 3339"));
+        assertThat(refusal(withHeader("ce_specversion", "0.3")), containsString("not 1.0"));
+    }
+
+    @Test
+    void thePayloadMustBeJson() {
+        ProducerRecord<String, byte[]> r = Events.record(EVENT);
+        assertThat(refusal(new ProducerRecord<>(r.topic(), null, r.key(), "not json".getBytes(StandardCharsets.UTF_8),
+                r.headers())), containsString("not JSON"));
+        assertThat(refusal(new ProducerRecord<>(r.topic(), null, r.key(), "{} {}".getBytes(StandardCharsets.UTF_8),
+                r.headers())), containsString("not JSON"));
+        assertThat(refusal(new ProducerRecord<>(r.topic(), null, r.key(), null, r.headers())), containsString("not JSON"));
+    }
+
+    @Test
+    void binaryHeadersAreKeptAsBase64() throws NotAnEvent {
+        ProducerRecord<String, byte[]> r = Events.record(EVENT);
+        r.headers().add("x-binary", new byte[] {(byte) 0xff, 0, 1});
+        assertEquals(Map.of("base64", "/wAB"), ReceivedEvent.of(consumed(r)).headers().get("x-binary"));
+    }
+
+    @Test
+    void theSubjectComesFromAKeyOfTheTenant() throws NotAnEvent {
+        assertNull(ReceivedEvent.of(consumed(withKey("other-tenant/anna"))).subjectId());
+        assertNull(ReceivedEvent.of(consumed(withKey(null))).subjectId());
+        assertEquals("anna", ReceivedEvent.of(consumed(withKey("acme/anna/newsletter"))).subjectId());
+    }
+
+    private static String refusal(ProducerRecord<String, byte[]> r) {
+        return assertThrows(NotAnEvent.class, () -> ReceivedEvent.of(consumed(r))).getMessage();
+    }
+
+    private static ProducerRecord<String, byte[]> withHeader(String name, String value) {
+        ProducerRecord<String, byte[]> r = Events.record(EVENT);
+        r.headers().remove(name).add(name, value.getBytes(StandardCharsets.UTF_8));
+        return r;
+    }
+
+    private static ProducerRecord<String, byte[]> withKey(String key) {
+        ProducerRecord<String, byte[]> r = Events.record(EVENT);
+        return new ProducerRecord<>(r.topic(), null, key, r.value(), r.headers());
+    }
+
+    private static ConsumerRecord<String, byte[]> consumed(ProducerRecord<String, byte[]> r) {
+        Headers headers = new RecordHeaders(r.headers().toArray());
+        return new ConsumerRecord<>(r.topic(), 2, 41L, 0L, TimestampType.CREATE_TIME, -1, -1, r.key(), r.value(), headers,
+                Optional.empty());
+    }
+}

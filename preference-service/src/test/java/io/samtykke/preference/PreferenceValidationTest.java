@@ -1,0 +1,166 @@
+package io.samtykke.preference;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.samtykke.testsupport.Tokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static io.samtykke.preference.Api.preferences;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Bad input and bad callers get a clear problem+json answer, and nothing is stored or published. */
+@QuarkusTest
+class PreferenceValidationTest {
+
+    static final String PROBLEM = "application/problem+json";
+    static final String VALIDATION = "https://samtykke.io/problems/validation";
+
+    @Test
+    void everyInvalidFieldIsNamedInOneProblemAndNothingIsStored() {
+        Api api = Api.newTenant();
+        api.asApp().body(Map.of(
+                        "topics", List.of("Ride Offers", "news", "news"),
+                        "frequencyCaps", Map.of("EMAIL", Map.of("max", 0, "per", "WEEK"), "LOCATION", Map.of("max", 1, "per", "DAY")),
+                        "quietHours", Map.of("start", "25:00", "end", "7:00"),
+                        "timeZone", "Mars/Olympus_Mons",
+                        "language", "Danish!",
+                        "preferredChannel", "COOKIE"))
+                .put(preferences("anna"))
+                .then().statusCode(400)
+                .contentType(PROBLEM)
+                .body("type", equalTo(VALIDATION))
+                .body("status", equalTo(400))
+                .body("instance", equalTo(preferences("anna")))
+                .body("errors.pointer", containsInAnyOrder("/topics/0", "/topics/2", "/frequencyCaps/EMAIL/max",
+                        "/frequencyCaps/LOCATION", "/quietHours/start", "/quietHours/end", "/timeZone", "/language",
+                        "/preferredChannel"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void quietHoursWithoutATimeZoneAreRefused() {
+        Api api = Api.newTenant();
+        api.asApp().body(Map.of("quietHours", Map.of("start", "22:00", "end", "07:00")))
+                .put(preferences("anna"))
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors.pointer", containsInAnyOrder("/timeZone"))
+                .body("errors[0].detail", containsString("required with quietHours"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void aCapWithoutItsPeriodIsRefused() {
+        Api api = Api.newTenant();
+        api.asApp().body(Map.of("frequencyCaps", Map.of("SMS", Map.of("max", 3))))
+                .put(preferences("anna"))
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors.pointer", containsInAnyOrder("/frequencyCaps/SMS/per"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void anUnknownChannelIsRefusedNamingTheValidOnes() {
+        Api api = Api.newTenant();
+        api.asApp().body(Map.of("preferredChannel", "FAX"))
+                .put(preferences("anna"))
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo(VALIDATION))
+                .body("detail", containsString("'FAX' is not one of"))
+                .body("errors.pointer", hasItem("/preferredChannel"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void aMisspeltFieldIsRefusedInsteadOfIgnored() {
+        Api api = Api.newTenant();
+        api.asApp().body(Map.of("quietHour", Map.of("start", "22:00", "end", "07:00")))
+                .put(preferences("anna"))
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("detail", containsString("unknown field 'quietHour'"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void aPutWithoutABodyIsRefused() {
+        Api api = Api.newTenant();
+        api.asApp().put(preferences("anna"))
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo(VALIDATION))
+                .body("detail", containsString("a body is required"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void brokenJsonIsRefused() {
+        Api api = Api.newTenant();
+        api.asApp().body("{\"topics\": [\"news\"").put(preferences("anna"))
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/malformed-json"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void anInvalidSubjectIdIsRefused() {
+        Api api = Api.newTenant();
+        api.asApp().get("/v1/subjects/-dash-first/preferences")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("errors.pointer", hasItem("/subjectId"));
+    }
+
+    @Test
+    void aSubjectTokenCannotReadOrWriteAnotherSubject() {
+        Api api = Api.newTenant();
+        api.asSubject("bob").body(Map.of("topics", List.of("news"))).put(preferences("anna"))
+                .then().statusCode(403).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/forbidden-subject"));
+        api.asSubject("bob").get(preferences("anna"))
+                .then().statusCode(403).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/forbidden-subject"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void aRequestWithoutATokenIsRefusedWith401() {
+        given().contentType(ContentType.JSON).body(Map.of("topics", List.of("news"))).put(preferences("anna"))
+                .then().statusCode(401).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/unauthorized"));
+        given().get(preferences("anna")).then().statusCode(401).contentType(PROBLEM);
+    }
+
+    @Test
+    void aTokenSignedWithAnotherKeyIsRefusedWith401(@TempDir Path keys) {
+        Api api = Api.newTenant();
+        String forged = Tokens.inFolder(keys).mint(api.tenant, "anna", "subject");
+        given().auth().oauth2(forged).contentType(ContentType.JSON).body(Map.of("topics", List.of("news")))
+                .put(preferences("anna"))
+                .then().statusCode(401);
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void aRoleWithoutPreferenceAccessIsRefusedWith403() {
+        Api api = Api.newTenant();
+        api.as("auditor", "auditor-1").body(Map.of("topics", List.of("news"))).put(preferences("anna"))
+                .then().statusCode(403).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/forbidden"));
+        assertEquals(0, api.writesFor("anna"));
+    }
+
+    @Test
+    void aTokenWithoutTenantIsRefused() {
+        String token = Tokens.forTests().mint(null, "crm-sync", "app");
+        given().auth().oauth2(token).get(preferences("anna"))
+                .then().statusCode(403).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/missing-tenant"));
+    }
+}
