@@ -21,12 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 @QuarkusTest
 class EventContractTest {
 
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
     @Test
     void everyTopicCarriesValidCloudEventsOfTheContract() {
         Api api = Api.newTenant();
         api.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
         api.purpose("analytics-cookies", "COOKIE", "CONSENT", "ANALYTICS", false, "P13M");
-        api.as("app").header("User-Agent", "samtykke-test")
+        api.as("app").header("User-Agent", "samtykke-test").header("traceparent", TRACEPARENT)
                 .body(Map.of("changes", List.of(
                                 Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1"),
                                 Map.of("purpose", "analytics-cookies", "action", "DENY", "noticeVersion", "v1")),
@@ -46,6 +48,7 @@ class EventContractTest {
                 assertEquals(e.eventId().toString(), header(r, "ce_id"));
                 assertEquals(e.purpose(), header(r, "ce_subject"));
             }
+            assertEquals(TRACEPARENT, header(all.get(0), "ce_traceparent"), "the caller's trace context is carried");
             ConsentEvent first = EventContract.assertConsentEvent(all.get(0));
             assertEquals("AGENT", first.evidence().actor().type().name());
             assertNotNull(first.notice().contentSha256());

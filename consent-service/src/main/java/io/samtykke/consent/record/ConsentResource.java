@@ -78,10 +78,12 @@ public class ConsentResource {
             @Parameter(description = "The subject's ETag from a previous read or write")
             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
+            @Parameter(description = "W3C trace context; carried to Kafka as ce_traceparent")
+            @HeaderParam("traceparent") String traceparent,
             @Context HttpServerRequest http,
             ConsentRequest body) {
         String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        return consents.write(subjectId, body, new WriteContext(callers.current(), idempotencyKey, ifMatch, ip, userAgent))
+        return consents.write(subjectId, body, new WriteContext(callers.current(), idempotencyKey, ifMatch, ip, userAgent, traceparent))
                 .map(r -> Response.status(r.status())
                         .header(HttpHeaders.ETAG, r.etag())
                         .header("Idempotent-Replayed", r.replayed() ? "true" : null)

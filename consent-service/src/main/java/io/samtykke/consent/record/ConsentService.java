@@ -77,7 +77,20 @@ public class ConsentService {
     ObjectMapper json;
 
     /** Context of one write that does not come from the body. */
-    public record WriteContext(Caller caller, String idempotencyKey, String ifMatch, String remoteIp, String userAgent) {
+    public record WriteContext(Caller caller, String idempotencyKey, String ifMatch, String remoteIp, String userAgent,
+                               String traceparent) {
+
+        /** W3C trace context: version 00, 32-hex trace id, 16-hex parent id, 2-hex flags. */
+        private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
+        public WriteContext(Caller caller, String idempotencyKey, String ifMatch, String remoteIp, String userAgent) {
+            this(caller, idempotencyKey, ifMatch, remoteIp, userAgent, null);
+        }
+
+        /** The caller's trace context, carried to Kafka as ce_traceparent; malformed values are dropped. */
+        String validTraceparent() {
+            return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
+        }
     }
 
     /** A finished write: status, body and the subject's new ETag. */
@@ -203,7 +216,7 @@ public class ConsentService {
                                         events.get(0).requestId(), newSeq,
                                         events.stream().map(this::view).toList());
                                 String etag = etag(newSeq);
-                                return persist(conn, events, nowTs)
+                                return persist(conn, events, nowTs, ctx.validTraceparent())
                                         .flatMap(v -> conn.preparedQuery(
                                                         "update subject set seq = $3, updated_at = $4 where tenant_id = $1 and subject_id = $2")
                                                 .execute(Tuple.of(tenant, subjectId, newSeq, nowTs)))
@@ -291,7 +304,7 @@ public class ConsentService {
         return events;
     }
 
-    private Uni<Void> persist(SqlConnection conn, List<ConsentEvent> events, OffsetDateTime nowTs) {
+    private Uni<Void> persist(SqlConnection conn, List<ConsentEvent> events, OffsetDateTime nowTs, String traceparent) {
         List<Tuple> records = new ArrayList<>();
         List<Tuple> currents = new ArrayList<>();
         List<Tuple> outbox = new ArrayList<>();
@@ -311,7 +324,7 @@ public class ConsentService {
             int slot = OutboxSlots.slotOf(e.tenantId(), e.subjectId());
             slots.add(slot);
             outbox.add(Tuple.from(Arrays.asList((short) slot, e.tenantId(), e.subjectId(), e.subjectSeq(), e.eventId(),
-                    e.eventType().type(), EventJson.write(e), nowTs)));
+                    e.eventType().type(), EventJson.write(e), traceparent, nowTs)));
         }
         return conn.preparedQuery("""
                         insert into consent_record (tenant_id, subject_id, subject_seq, event_id, request_id, purpose_key,
@@ -333,8 +346,9 @@ public class ConsentService {
                                     updated_at = excluded.updated_at, expires_at = excluded.expires_at""")
                         .executeBatch(currents))
                 .flatMap(v -> conn.preparedQuery("""
-                                insert into outbox (slot, tenant_id, subject_id, subject_seq, event_id, event_type, payload, created_at)
-                                values ($1, $2, $3, $4, $5, $6, $7, $8)""")
+                                insert into outbox (slot, tenant_id, subject_id, subject_seq, event_id, event_type, payload,
+                                    traceparent, created_at)
+                                values ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
                         .executeBatch(outbox))
                 .flatMap(v -> conn.preparedQuery("select pg_notify($1, $2)")
                         .executeBatch(slots.stream().map(s -> Tuple.of(OutboxSlots.CHANNEL, Integer.toString(s))).toList()))
