@@ -1,6 +1,5 @@
 package io.samtykke.bench;
 
-import io.samtykke.testsupport.KafkaBroker;
 import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.ServiceProcess;
 import io.samtykke.testsupport.Tokens;
@@ -11,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,8 +20,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -48,18 +44,7 @@ public final class ConsentBench {
 
         try (PostgresServer pg = PostgresServer.persistent(data, 0)) {
             pg.ensureDatabase(DB);
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("quarkus.datasource.reactive.url", pg.reactiveUrl(DB));
-            settings.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DB));
-            settings.put("quarkus.datasource.username", pg.user());
-            settings.put("quarkus.datasource.password", pg.password());
-            settings.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-            settings.put("quarkus.oidc.public-key", Tokens.forTests().publicKey());
-            settings.put("quarkus.oidc.token.issuer", Tokens.ISSUER);
-            settings.put("samtykke.identifiers.master-key", Base64.getEncoder().encodeToString(key));
-            settings.put("quarkus.log.level", "WARN");
+            Map<String, String> settings = ServiceProcess.settingsFor(pg, DB);
             try (ServiceProcess service = ServiceProcess.start("consent-service", ServiceProcess.freePort(), settings);
                  Connection jdbc = DriverManager.getConnection(pg.jdbcUrl(DB), pg.user(), pg.password())) {
                 String tenant = "bench";

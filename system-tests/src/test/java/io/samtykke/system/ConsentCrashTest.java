@@ -3,7 +3,6 @@ package io.samtykke.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Topics;
-import io.samtykke.testsupport.KafkaBroker;
 import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.ServiceProcess;
 import io.samtykke.testsupport.Tokens;
@@ -17,14 +16,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,18 +59,7 @@ class ConsentCrashTest {
     static void infrastructure() {
         PostgresServer pg = PostgresServer.shared();
         pg.ensureDatabase(DATABASE);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        settings = new LinkedHashMap<>();
-        settings.put("quarkus.datasource.reactive.url", pg.reactiveUrl(DATABASE));
-        settings.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(DATABASE));
-        settings.put("quarkus.datasource.username", pg.user());
-        settings.put("quarkus.datasource.password", pg.password());
-        settings.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
-        settings.put("quarkus.oidc.public-key", Tokens.forTests().publicKey());
-        settings.put("quarkus.oidc.token.issuer", Tokens.ISSUER);
-        settings.put("samtykke.identifiers.master-key", Base64.getEncoder().encodeToString(key));
-        settings.put("quarkus.log.level", "WARN");
+        settings = ServiceProcess.settingsFor(pg, DATABASE);
     }
 
     @Test

@@ -65,6 +65,26 @@ public final class ServiceProcess implements AutoCloseable {
         return sp;
     }
 
+    /**
+     * The settings a service process needs to run against {@code pg}'s {@code database}, the JVM's
+     * shared Kafka broker and tokens from {@link Tokens#forTests()}, with a fresh identifier key.
+     */
+    public static Map<String, String> settingsFor(PostgresServer pg, String database) {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("quarkus.datasource.reactive.url", pg.reactiveUrl(database));
+        settings.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(database));
+        settings.put("quarkus.datasource.username", pg.user());
+        settings.put("quarkus.datasource.password", pg.password());
+        settings.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        settings.put("quarkus.oidc.public-key", Tokens.forTests().publicKey());
+        settings.put("quarkus.oidc.token.issuer", Tokens.ISSUER);
+        settings.put("samtykke.identifiers.master-key", java.util.Base64.getEncoder().encodeToString(key));
+        settings.put("quarkus.log.level", "WARN");
+        return settings;
+    }
+
     public int port() {
         return port;
     }
