@@ -62,6 +62,14 @@ public interface ConsentConfig {
         @WithDefault("PT1S")
         Duration pollInterval();
 
+        /** Partitions of the consent topics when the relay creates them. */
+        @WithDefault("4")
+        int topicPartitions();
+
+        /** Replication factor of the consent topics when created; 0 = the broker's default. */
+        @WithDefault("0")
+        short topicReplicationFactor();
+
         /** Mark-as-published rows older than this are deleted. */
         @WithDefault("P7D")
         Duration retention();

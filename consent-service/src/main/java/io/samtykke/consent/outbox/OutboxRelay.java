@@ -86,6 +86,7 @@ public class OutboxRelay {
     private volatile PgConnection lockConnection;
     private volatile KafkaProducer<String, byte[]> producer;
     private long timer = -1;
+    private boolean topicsEnsured;
 
     void onStart(@Observes StartupEvent ev) {
         metrics.gauge("samtykke.outbox.backlog", backlog);
@@ -107,6 +108,11 @@ public class OutboxRelay {
             return;
         }
         running = true;
+        if (!topicsEnsured) {
+            TopicSetup.ensureTopics(bootstrapServers(), config.outbox().topicPartitions(),
+                    config.outbox().topicReplicationFactor());
+            topicsEnsured = true;
+        }
         producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
         timer = vertx.setPeriodic(config.outbox().pollInterval().toMillis(), id -> tick());
         tick();
@@ -140,9 +146,13 @@ public class OutboxRelay {
         return backlog.get();
     }
 
+    private String bootstrapServers() {
+        return String.valueOf(kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+    }
+
     private Map<String, Object> producerConfig() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "consent-outbox-relay");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

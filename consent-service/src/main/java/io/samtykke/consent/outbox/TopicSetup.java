@@ -1,0 +1,66 @@
+package io.samtykke.consent.outbox;
+
+import io.samtykke.contract.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates the consent topics before the relay first publishes, so they get their intended settings
+ * rather than a broker's auto-create defaults: above all, the state topic is log-compacted.
+ */
+final class TopicSetup {
+
+    private static final Logger LOG = Logger.getLogger(TopicSetup.class);
+
+    private TopicSetup() {
+    }
+
+    static void ensureTopics(String bootstrapServers, int partitions, short replication) {
+        Optional<Short> rf = replication > 0 ? Optional.of(replication) : Optional.empty();
+        List<NewTopic> topics = List.of(
+                new NewTopic(Topics.CONSENT_EVENTS, Optional.of(partitions), rf),
+                new NewTopic(Topics.CONSENT_OPTOUTS, Optional.of(partitions), rf),
+                new NewTopic(Topics.CONSENT_STATE, Optional.of(partitions), rf)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+            for (NewTopic t : topics) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(20, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s", t.name());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CONSENT_STATE);
+            Config config = admin.describeConfigs(List.of(state)).all().get(20, TimeUnit.SECONDS).get(state);
+            ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                LOG.warnf("topic %s exists with cleanup.policy=%s; it should be compacted",
+                        Topics.CONSENT_STATE, policy == null ? "?" : policy.value());
+            }
+        } catch (Exception e) {
+            // the relay still runs; a broker that auto-creates topics will create them with its defaults
+            LOG.warn("could not create the consent topics; they will be auto-created if the broker allows it", e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
