@@ -18,10 +18,14 @@ class SecurityTest {
 
     @Test
     void withoutAValidTokenNothingIsServed() {
-        given().get("/v1/purposes").then().statusCode(401);
-        given().auth().oauth2("not.a.jwt").get("/v1/purposes").then().statusCode(401);
+        given().get("/v1/purposes").then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer")
+                .body("type", equalTo("https://samtykke.io/problems/unauthorized"));
+        given().auth().oauth2("not.a.jwt").get("/v1/purposes").then().statusCode(401)
+                .contentType("application/problem+json");
         String expired = Tokens.forTests().mint("t1", "x", Duration.ofSeconds(-120), "admin");
-        given().auth().oauth2(expired).get("/v1/purposes").then().statusCode(401);
+        given().auth().oauth2(expired).get("/v1/purposes").then().statusCode(401)
+                .contentType("application/problem+json");
     }
 
     @Test

@@ -99,12 +99,20 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return response(ProblemType.UNAUTHORIZED, "a valid bearer token is required", List.of(), uri.getPath());
+        return unauthorized(uri);
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
-        return response(ProblemType.UNAUTHORIZED, "a valid bearer token is required", List.of(), uri.getPath());
+        return unauthorized(uri);
+    }
+
+    private static Response unauthorized(UriInfo uri) {
+        return Response.fromResponse(response(ProblemType.UNAUTHORIZED,
+                        "a valid bearer token is required (missing, expired, or not signed by a trusted key)", List.of(),
+                        uri.getPath()))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 
     @ServerExceptionMapper
