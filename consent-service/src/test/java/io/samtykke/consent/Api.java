@@ -42,6 +42,11 @@ public final class Api {
         return as("subject", subjectId);
     }
 
+    /** A fixed tenant, for settings that name a tenant (e.g. a per-tenant rate limit). */
+    public static Api tenant(String tenant) {
+        return new Api(tenant);
+    }
+
     /** Creates an active purpose and publishes notice version "v1" in Danish. */
     public void purpose(String key, String channel, String legalBasis, String category, boolean doubleOptIn, String validity) {
         as("admin").body(Map.of(

@@ -68,6 +68,20 @@ class SecurityTest {
     }
 
     @Test
+    void aClientOverItsRateGets429WithRetryAfterWhileOthersAreServed() {
+        Api limited = Api.tenant("rate-limited");
+        for (int i = 0; i < 3; i++) {
+            limited.as("app", "busy-app").get("/v1/purposes").then().statusCode(200);
+        }
+        limited.as("app", "busy-app").get("/v1/purposes").then().statusCode(429)
+                .contentType("application/problem+json")
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("type", equalTo("https://samtykke.io/problems/rate-limited"));
+        limited.as("app", "calm-app").get("/v1/purposes").then().statusCode(200);
+        Api.newTenant().as("app", "busy-app").get("/v1/purposes").then().statusCode(200);
+    }
+
+    @Test
     void anotherTenantsPurposesAndSubjectsAreInvisible() {
         Api a = Api.newTenant();
         Api b = Api.newTenant();

@@ -5,7 +5,6 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /** Settings of consent-service; each is documented with its default in the service README. */
 @ConfigMapping(prefix = "samtykke")
@@ -18,6 +17,26 @@ public interface ConsentConfig {
     Identifiers identifiers();
 
     Demo demo();
+
+    RateLimit rateLimit();
+
+    interface RateLimit {
+        /** The limit of every tenant's clients unless the tenant has its own. */
+        Limit defaults();
+
+        /** Per-tenant limits, e.g. samtykke.rate-limit.tenants."big-shop".requests-per-second=2000. */
+        Map<String, Limit> tenants();
+
+        interface Limit {
+            /** Sustained requests per second per client of a tenant. */
+            @WithDefault("500")
+            double requestsPerSecond();
+
+            /** Requests a client may send at once before the sustained rate applies. */
+            @WithDefault("1000")
+            int burst();
+        }
+    }
 
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */
@@ -87,10 +106,5 @@ public interface ConsentConfig {
         /** Load the demo tenants (one per seed company) at start. */
         @WithDefault("false")
         boolean enabled();
-    }
-
-    /** Not part of the mapping: convenience for optional strings. */
-    static Optional<String> blankToEmpty(String s) {
-        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
     }
 }
