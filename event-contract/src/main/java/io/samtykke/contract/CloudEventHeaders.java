@@ -62,6 +62,15 @@ public final class CloudEventHeaders {
     }
 
     /**
+     * The headers of a preference event: {@code id} = eventId, {@code time} = updatedAt, {@code subjectseq} =
+     * version, {@code dataschema} = {@link Schemas#PREFERENCE_EVENT}, and no {@code subject} (it concerns no purpose).
+     */
+    public static Map<String, byte[]> forPreferenceEvent(PreferenceEvent event, String source, String traceparent) {
+        return of(event.eventId(), source, PreferenceEvent.TYPE, event.updatedAt(), null, event.tenantId(),
+                event.subjectId(), event.version(), Schemas.PREFERENCE_EVENT, traceparent);
+    }
+
+    /**
      * The headers of one event, in a stable order. {@code traceparent} and {@code dataSchema} may be null (then omitted).
      *
      * @param subject the CloudEvents subject: the purpose key for consent events

@@ -13,6 +13,8 @@ public final class Schemas {
     public static final String CONSENT_EVENT = BASE + "consent-event.v1.json";
     /** Value of {@link Topics#CONSENT_STATE}: {@link ConsentStateSnapshot}. */
     public static final String CONSENT_STATE = BASE + "consent-state.v1.json";
+    /** Payload of {@link Topics#PREFERENCE_EVENTS}: {@link PreferenceEvent}. */
+    public static final String PREFERENCE_EVENT = BASE + "preference-event.v1.json";
 
     /** Classpath folder of the schema files; a schema's resource is this plus the last segment of its id. */
     public static final String RESOURCE_FOLDER = "schemas/";
@@ -22,7 +24,8 @@ public final class Schemas {
     private static final Map<String, String> BY_TOPIC = Map.of(
             Topics.CONSENT_EVENTS, CONSENT_EVENT,
             Topics.CONSENT_OPTOUTS, CONSENT_EVENT,
-            Topics.CONSENT_STATE, CONSENT_STATE);
+            Topics.CONSENT_STATE, CONSENT_STATE,
+            Topics.PREFERENCE_EVENTS, PREFERENCE_EVENT);
 
     private Schemas() {
     }

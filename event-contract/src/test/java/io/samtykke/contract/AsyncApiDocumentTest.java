@@ -103,6 +103,7 @@ class AsyncApiDocumentTest {
         }
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONSENT_EVENT)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONSENT_STATE)));
+        assertTrue(refs.contains("./" + Schemas.resource(Schemas.PREFERENCE_EVENT)));
     }
 
     @Test
@@ -113,6 +114,7 @@ class AsyncApiDocumentTest {
         assertEquals(all, typesOf(channel(Topics.CONSENT_EVENTS)));
         assertEquals(optOuts, typesOf(channel(Topics.CONSENT_OPTOUTS)));
         assertEquals(Set.of(ConsentStateSnapshot.TYPE), typesOf(channel(Topics.CONSENT_STATE)));
+        assertEquals(Set.of(PreferenceEvent.TYPE), typesOf(channel(Topics.PREFERENCE_EVENTS)));
     }
 
     @Test
@@ -132,10 +134,13 @@ class AsyncApiDocumentTest {
     }
 
     @Test
-    void consentServiceSendsAndTheConsumersReceive() {
+    void theServicesSendAndTheConsumersReceive() {
         Map<String, Set<String>> sends = operations("send");
         Map<String, Set<String>> receives = operations("receive");
-        assertEquals(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE), sends.keySet());
+        assertEquals(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE, Topics.PREFERENCE_EVENTS),
+                sends.keySet());
+        assertTrue(String.join(" ", sends.get(Topics.PREFERENCE_EVENTS)).contains("preference-service"));
+        assertTrue(receives.containsKey(Topics.PREFERENCE_EVENTS));
         assertTrue(receives.keySet().containsAll(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE)));
         String consumers = String.join(" ", receives.values().stream().flatMap(Set::stream).toList());
         assertTrue(consumers.contains("audit-service") && consumers.contains("preference-service")
@@ -150,7 +155,7 @@ class AsyncApiDocumentTest {
 
     @Test
     void channelsNotYetProducedAreMarkedAndNobodySendsOnThem() {
-        for (String topic : List.of(Topics.PREFERENCE_EVENTS, Topics.SUBJECT_EVENTS)) {
+        for (String topic : List.of(Topics.SUBJECT_EVENTS)) {
             JsonNode channel = channel(topic);
             assertEquals("not-yet-produced", channel.at("/tags/0/name").asText(), topic);
             assertEquals(0, channel.path("messages").size(), topic);
@@ -184,6 +189,22 @@ class AsyncApiDocumentTest {
         ConsentStateSnapshot s = SampleEvents.snapshot();
         ObjectNode state = json(CloudEventHeaders.forSnapshot(s, UUID.randomUUID(), "/samtykke/consent-service", s.updatedAt(), null));
         assertEquals(List.of(), violations("/components/messages/ConsentState/headers", state));
+        ObjectNode preference = json(CloudEventHeaders.forPreferenceEvent(SampleEvents.preferenceEvent(),
+                "/samtykke/preference-service", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+        assertEquals(List.of(), violations("/components/messages/PreferenceUpdated/headers", preference));
+    }
+
+    @Test
+    void thePreferenceHeaderSchemaRejectsASubjectAndConsentTypes() {
+        String headers = "/components/messages/PreferenceUpdated/headers";
+        ObjectNode good = json(CloudEventHeaders.forPreferenceEvent(SampleEvents.preferenceEvent(), "/samtykke/preference-service", null));
+        assertEquals(List.of(), violations(headers, good));
+        assertFalse(violations(headers, good.deepCopy().put("ce_subject", "newsletter")).isEmpty());
+        assertFalse(violations(headers, good.deepCopy().put("ce_type", ConsentEventType.GRANTED.type())).isEmpty());
+        assertFalse(violations(headers, good.deepCopy().put("ce_dataschema", Schemas.CONSENT_EVENT)).isEmpty());
+        ObjectNode noSeq = good.deepCopy();
+        noSeq.remove("ce_subjectseq");
+        assertFalse(violations(headers, noSeq).isEmpty());
     }
 
     @Test
@@ -214,10 +235,12 @@ class AsyncApiDocumentTest {
                 assertEquals(List.of(), violations(pointer + "/payload", example.path("payload")), pointer);
                 assertEquals(example.at("/headers/ce_subject").asText(), example.at("/payload/purpose").asText());
                 assertEquals(example.at("/headers/ce_tenantid").asText(), example.at("/payload/tenantId").asText());
-                assertEquals(example.at("/headers/ce_subjectseq").asText(), example.at("/payload/subjectSeq").asText());
+                JsonNode seq = example.at("/payload/subjectSeq").isMissingNode()
+                        ? example.at("/payload/version") : example.at("/payload/subjectSeq");
+                assertEquals(example.at("/headers/ce_subjectseq").asText(), seq.asText());
             }
         }
-        assertTrue(examples >= 3, "examples: " + examples);
+        assertTrue(examples >= 4, "examples: " + examples);
     }
 
     private static List<String> violations(String pointer, JsonNode instance) {

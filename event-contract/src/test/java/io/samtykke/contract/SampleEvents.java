@@ -1,6 +1,8 @@
 package io.samtykke.contract;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Realistic payloads built the way a producer builds them. */
@@ -43,5 +45,14 @@ final class SampleEvents {
         return new ConsentStateSnapshot("acme", "user-42", "newsletter", ConsentState.GRANTED, 1,
                 UUID.fromString("3f0c6a52-8a1e-4b59-9a43-2f1f5c7d9e01"), "3",
                 OCCURRED.plusMillis(412), Instant.parse("2027-04-02T09:15:00Z"));
+    }
+
+    /** A preference change with every optional field present. */
+    static PreferenceEvent preferenceEvent() {
+        return new PreferenceEvent(UUID.fromString("0b7d3c1e-9a4f-4c2b-8e5d-6f7a8b9c0d1e"), "nabogo", "user-42", 3,
+                new Preferences(List.of("product-updates", "ride-offers"),
+                        Map.of(Channel.EMAIL, new FrequencyCap(2, FrequencyCap.Period.WEEK)),
+                        new QuietHours("22:00", "07:00"), "Europe/Copenhagen", "da", Channel.PUSH).normalized(),
+                OCCURRED);
     }
 }

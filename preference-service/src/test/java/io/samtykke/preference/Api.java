@@ -1,7 +1,14 @@
 package io.samtykke.preference;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import io.samtykke.contract.Channel;
+import io.samtykke.contract.ConsentAction;
+import io.samtykke.contract.ConsentEvent;
+import io.samtykke.contract.ConsentState;
+import io.samtykke.contract.LegalBasis;
+import io.samtykke.contract.PurposeCategory;
 import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.Tokens;
 
@@ -10,12 +17,21 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
 
 /** What tests need to talk to the service as a real client: a fresh tenant, tokens, a look into PostgreSQL. */
 public final class Api {
+
+    public static final Duration PATIENCE = Duration.ofSeconds(20);
 
     public final String tenant;
 
@@ -28,6 +44,10 @@ public final class Api {
         return new Api("t-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
+    public static Api tenant(String tenant) {
+        return new Api(tenant);
+    }
+
     public RequestSpecification as(String role, String subject) {
         return given().auth().oauth2(Tokens.forTests().mint(tenant, subject, role)).contentType(ContentType.JSON);
     }
@@ -36,12 +56,111 @@ public final class Api {
         return as("app", "crm-sync");
     }
 
+    public RequestSpecification asMarketing() {
+        return as("marketing", "newsletter-tool");
+    }
+
+    public RequestSpecification asAdmin() {
+        return as("admin", "admin-1");
+    }
+
     public RequestSpecification asSubject(String subjectId) {
         return as("subject", subjectId);
     }
 
     public static String preferences(String subjectId) {
         return "/v1/subjects/" + subjectId + "/preferences";
+    }
+
+    /** Topics in the tenant's catalog, sent under purpose "newsletter", named in English and Danish. */
+    public Api withTopics(String... keys) {
+        for (String key : keys) {
+            topic(key, "newsletter", Map.of("en", "Topic " + key, "da", "Emne " + key));
+        }
+        return this;
+    }
+
+    public Api topic(String key, String purpose, Map<String, String> names) {
+        asAdmin().body(Map.of("names", names, "purpose", purpose)).put("/v1/topics/" + key)
+                .then().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)));
+        return this;
+    }
+
+    /** A purpose of the tenant's catalog in (the stand-in of) consent-service. */
+    public Api purpose(String key, Channel channel, LegalBasis basis, PurposeCategory category, String english, String danish) {
+        FakeConsentService.define(tenant, new FakeConsentService.Purpose(key, channel, category, basis,
+                Map.of("en", english, "da", danish), Map.of("en", english + ": what it is", "da", danish + ": hvad det er")));
+        return this;
+    }
+
+    /** The purposes most tests use: an email newsletter, SMS offers, a legitimate-interest mail, service messages. */
+    public Api withPurposes() {
+        return purpose("newsletter", Channel.EMAIL, LegalBasis.CONSENT, PurposeCategory.MARKETING, "Newsletter", "Nyhedsbrev")
+                .purpose("sms-offers", Channel.SMS, LegalBasis.CONSENT, PurposeCategory.MARKETING, "SMS offers", "SMS-tilbud")
+                .purpose("product-news", Channel.EMAIL, LegalBasis.EXISTING_CUSTOMER, PurposeCategory.MARKETING,
+                        "News about products", "Nyt om produkter")
+                .purpose("service-messages", Channel.EMAIL, LegalBasis.CONTRACT, PurposeCategory.SERVICE_MESSAGES,
+                        "Service messages", "Servicebeskeder");
+    }
+
+    /** Waits until the tenant's purpose catalog, names included, was read from consent-service. */
+    public Api catalogRead() {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (count("select count(*) from purpose_sync where tenant_id = ?", tenant) == 0) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the purpose catalog of " + tenant + " was not read within " + PATIENCE);
+            }
+            sleep(50);
+        }
+        return this;
+    }
+
+    /** A consent change as consent-service publishes it (events, opt-outs, state topics). */
+    public ConsentEvent consent(String subjectId, String purpose, ConsentAction action, ConsentState state) {
+        return ConsentLedger.record(tenant, subjectId, FakeConsentService.purpose(tenant, purpose), action, state, null);
+    }
+
+    public ConsentEvent grant(String subjectId, String purpose) {
+        return consent(subjectId, purpose, ConsentAction.GRANT, ConsentState.GRANTED);
+    }
+
+    public ConsentEvent withdraw(String subjectId, String purpose) {
+        return consent(subjectId, purpose, ConsentAction.WITHDRAW, ConsentState.WITHDRAWN);
+    }
+
+    /** POST /v1/decisions as a marketing tool; the answer's JSON. */
+    public JsonPath decide(Channel channel, String purpose, String topic, String... subjectIds) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("channel", channel.name());
+        if (purpose != null) {
+            body.put("purpose", purpose);
+        }
+        if (topic != null) {
+            body.put("topic", topic);
+        }
+        body.put("subjectIds", Arrays.asList(subjectIds));
+        return asMarketing().body(body).post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Asks until the subject's decision satisfies {@code until} (the projection is asynchronous); the last answer. */
+    public JsonPath awaitDecision(Channel channel, String purpose, String topic, String subjectId, Predicate<JsonPath> until) {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        while (true) {
+            JsonPath answer = decide(channel, purpose, topic, subjectId);
+            if (until.test(answer)) {
+                return answer;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the decision did not change as expected within " + PATIENCE + ": " + answer.prettify());
+            }
+            sleep(50);
+        }
+    }
+
+    /** Waits until the decision for one subject is {@code verdict} with {@code reason} among its reasons. */
+    public JsonPath awaitDecision(Channel channel, String purpose, String subjectId, String verdict, String reason) {
+        return awaitDecision(channel, purpose, null, subjectId, a -> verdict.equals(a.getString("decisions[0].decision"))
+                && a.getList("decisions[0].reasons.code").contains(reason));
     }
 
     /** Counts rows straight from PostgreSQL, to prove what was (or was not) written. */
@@ -61,9 +180,33 @@ public final class Api {
         }
     }
 
+    /** Runs a statement straight on PostgreSQL, e.g. to lose a tenant's projection. */
+    public void execute(String sql, Object... args) {
+        PostgresServer pg = PostgresServer.shared();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("preference"), pg.user(), pg.password());
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            s.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Rows in {@code preference} plus rows in {@code outbox} for this tenant: zero means nothing was written. */
     public long writesFor(String subjectId) {
         return count("select count(*) from preference where tenant_id = ? and subject_id = ?", tenant, subjectId)
                 + count("select count(*) from outbox where tenant_id = ? and subject_id = ?", tenant, subjectId);
     }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
 }

@@ -32,17 +32,26 @@ class PlatformEndpointsTest {
     }
 
     @Test
-    void openApiDescribesThePreferencePathsAndTheBearerScheme() {
+    void openApiDescribesEveryPathAndTheBearerScheme() {
         given().queryParam("format", "json").get("/q/openapi")
                 .then().statusCode(200)
                 .body("paths.'/v1/subjects/{subjectId}/preferences'.get", notNullValue())
                 .body("paths.'/v1/subjects/{subjectId}/preferences'.put", notNullValue())
+                .body("paths.'/v1/decisions'.post", notNullValue())
+                .body("paths.'/v1/sends'.post", notNullValue())
+                .body("paths.'/v1/topics/{key}'.put", notNullValue())
+                .body("paths.'/v1/webhooks'.post", notNullValue())
+                .body("paths.'/v1/webhooks/{id}/deliveries'.get", notNullValue())
+                .body("paths.'/v1/webhooks/{id}/deliveries/replay'.post", notNullValue())
+                .body("paths.'/v1/subjects/{subjectId}/links'.post", notNullValue())
+                .body("paths.'/preferences'.get", notNullValue())
+                .body("paths.'/unsubscribe/{token}'.post", notNullValue())
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 
     @Test
     void prometheusMetricsIncludeTheOutboxAndHttpRequests() {
-        Api api = Api.newTenant();
+        Api api = Api.newTenant().withTopics("news");
         api.asApp().body(Map.of("topics", List.of("news"))).put(preferences("metrics-probe")).then().statusCode(200);
         given().get("/q/metrics")
                 .then().statusCode(200)

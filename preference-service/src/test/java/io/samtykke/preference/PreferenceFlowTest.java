@@ -4,10 +4,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.samtykke.contract.Channel;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;
-import io.samtykke.preference.preference.FrequencyCap;
-import io.samtykke.preference.preference.PreferenceEvent;
-import io.samtykke.preference.preference.Preferences;
-import io.samtykke.preference.preference.QuietHours;
+import io.samtykke.contract.FrequencyCap;
+import io.samtykke.contract.PreferenceEvent;
+import io.samtykke.contract.Preferences;
+import io.samtykke.contract.QuietHours;
+import io.samtykke.contract.Schemas;
 import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import java.util.UUID;
 
 import static io.samtykke.preference.Api.preferences;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -43,7 +45,7 @@ class PreferenceFlowTest {
 
     @Test
     void storedPreferencesArePublishedToKafkaAsACloudEvent() {
-        Api api = Api.newTenant();
+        Api api = Api.newTenant().withTopics("ride-offers", "product-updates");
         api.asSubject("anna").header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                 .body(ANNA).put(preferences("anna"))
                 .then().statusCode(200)
@@ -74,7 +76,10 @@ class PreferenceFlowTest {
             assertEquals(api.tenant + "/anna", header(record, "ce_partitionkey"));
             assertEquals("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", header(record, "ce_traceparent"));
             assertEquals("application/json", header(record, "content-type"));
+            assertEquals(Schemas.PREFERENCE_EVENT, header(record, "ce_dataschema"));
             assertNull(header(record, "ce_subject"), "preference events concern no purpose");
+            assertEquals(List.of(), EventSchemas.violations(Schemas.PREFERENCE_EVENT, record.value()),
+                    "the payload keeps the published JSON Schema");
 
             PreferenceEvent event = EventJson.read(record.value(), PreferenceEvent.class);
             assertEquals(UUID.fromString(header(record, "ce_id")), event.eventId());
@@ -90,7 +95,7 @@ class PreferenceFlowTest {
 
     @Test
     void everyChangeIsPublishedInOrderWithItsVersionAsSubjectSeq() {
-        Api api = Api.newTenant();
+        Api api = Api.newTenant().withTopics("news", "offers", "surveys");
         for (String topic : List.of("news", "offers", "surveys")) {
             api.asApp().body(Map.of("topics", List.of(topic))).put(preferences("bo")).then().statusCode(200);
         }
@@ -105,7 +110,7 @@ class PreferenceFlowTest {
 
     @Test
     void readAnswersWhatWasStoredWithItsVersionAsETag() {
-        Api api = Api.newTenant();
+        Api api = Api.newTenant().withTopics("ride-offers", "product-updates");
         api.asApp().body(ANNA).put(preferences("anna")).then().statusCode(200).header("ETag", "\"1\"");
         api.asSubject("anna").get(preferences("anna"))
                 .then().statusCode(200)
@@ -140,7 +145,7 @@ class PreferenceFlowTest {
 
     @Test
     void writeWithAStaleETagIsRefusedAndTheNewerPreferencesStay() {
-        Api api = Api.newTenant();
+        Api api = Api.newTenant().withTopics("news", "offers", "surveys");
         api.asApp().body(Map.of("topics", List.of("news"))).put(preferences("cy")).then().statusCode(200);
         api.asApp().header("If-Match", "\"1\"").body(Map.of("topics", List.of("offers")))
                 .put(preferences("cy")).then().statusCode(200).header("ETag", "\"2\"");
@@ -157,7 +162,7 @@ class PreferenceFlowTest {
 
     @Test
     void writeThatChangesNothingKeepsTheVersionAndPublishesNothing() {
-        Api api = Api.newTenant();
+        Api api = Api.newTenant().withTopics("ride-offers", "product-updates");
         api.asApp().body(ANNA).put(preferences("dea")).then().statusCode(200).header("ETag", "\"1\"");
         api.asSubject("dea").body(ANNA).put(preferences("dea")).then().statusCode(200).header("ETag", "\"1\"");
         assertEquals(1, api.count("select count(*) from outbox where tenant_id = ?", api.tenant));
@@ -165,10 +170,22 @@ class PreferenceFlowTest {
 
     @Test
     void anAppSeesOnlyItsOwnTenantsPreferences() {
-        Api acme = Api.newTenant();
+        Api acme = Api.newTenant().withTopics("ride-offers", "product-updates");
         Api other = Api.newTenant();
         acme.asApp().body(ANNA).put(preferences("anna")).then().statusCode(200);
         other.asApp().get(preferences("anna")).then().statusCode(200).header("ETag", "\"0\"").body("topics", empty());
+    }
+
+    @Test
+    void topicsOutsideTheTenantsCatalogAreRefusedAndNothingIsStored() {
+        Api api = Api.newTenant().withTopics("news");
+        api.asApp().body(Map.of("topics", List.of("news", "casino-offers"))).put(preferences("eve"))
+                .then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://samtykke.io/problems/validation"))
+                .body("errors.pointer", contains("/topics/1"))
+                .body("errors[0].detail", containsString("not an active topic"));
+        assertEquals(0, api.count("select count(*) from outbox where tenant_id = ?", api.tenant));
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String name) {

@@ -4,12 +4,24 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /** Settings of preference-service; each is documented with its default in the service README. */
 @ConfigMapping(prefix = "samtykke")
 public interface PreferenceConfig {
 
     Outbox outbox();
+
+    Projection projection();
+
+    Decisions decisions();
+
+    Webhooks webhooks();
+
+    ConsentService consentService();
+
+    Links links();
 
     interface Outbox {
         /** Whether this instance runs the outbox relay (one instance relays at a time; the others stand by). */
@@ -23,5 +35,116 @@ public interface PreferenceConfig {
         /** Most outbox rows published per round. */
         @WithDefault("500")
         int batchSize();
+    }
+
+    interface Projection {
+        /** Whether this instance consumes samtykke.consent.events.v1 into the projection. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer group; instances of the service share the topic's partitions through it. */
+        @WithDefault("preference-service-projection")
+        String groupId();
+
+        /** Read the compacted state topic first when the projection holds nothing (an empty database). */
+        @WithDefault("true")
+        boolean rebuildWhenEmpty();
+    }
+
+    interface Decisions {
+        /** Most subjects in one decision or send request. */
+        @WithDefault("10000")
+        int maxSubjects();
+    }
+
+    interface Webhooks {
+        /** Whether this instance delivers webhooks (one instance delivers at a time; the others stand by). */
+        @WithDefault("true")
+        boolean deliveryEnabled();
+
+        /** Failed attempts after which a delivery is dead-lettered (and the subject's later events wait). */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** Wait after the first failure; doubled after each further one. */
+        @WithDefault("PT1S")
+        Duration initialBackoff();
+
+        @WithDefault("PT1H")
+        Duration maxBackoff();
+
+        /** How long one delivery may take before it counts as failed. */
+        @WithDefault("PT10S")
+        Duration timeout();
+
+        /** Deliveries in flight at once (each to a different subscription × subject). */
+        @WithDefault("32")
+        int concurrency();
+
+        /** Fallback poll when no NOTIFY arrives; also how soon a standby instance takes over. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+    }
+
+    interface ConsentService {
+        /** Base URL of consent-service: withdrawals from the preference center, the purpose catalog. */
+        @WithDefault("http://127.0.0.1:8081")
+        String url();
+
+        /**
+         * An RS256 private key (PKCS#8, DER or PEM) that consent-service's token verification trusts: the service
+         * mints itself short-lived {@code app} tokens for the tenant it acts in. For the local cluster and tests.
+         */
+        Optional<String> signingKeyFile();
+
+        /** {@code iss} of minted tokens. */
+        @WithDefault("https://samtykke.local/issuer")
+        String tokenIssuer();
+
+        @WithDefault("PT5M")
+        Duration tokenLifetime();
+
+        /** Per tenant, an OAuth2 client-credentials client whose tokens carry that tenant (e.g. a Keycloak service account). */
+        Map<String, Client> clients();
+
+        /** Timeout of one call to consent-service. */
+        @WithDefault("PT5S")
+        Duration timeout();
+
+        /** How often a tenant's purpose catalog is read again from consent-service. */
+        @WithDefault("PT5M")
+        Duration catalogRefresh();
+
+        interface Client {
+            String tokenUrl();
+
+            String clientId();
+
+            String clientSecret();
+        }
+    }
+
+    interface Links {
+        /**
+         * Base64 of at least 32 random bytes: the HMAC key of preference center and unsubscribe links. Without it a
+         * random key is made at start, so links die with the process (and differ between instances).
+         */
+        Optional<String> secret();
+
+        /** Public base URL that links in emails point to. */
+        @WithDefault("http://127.0.0.1:8082")
+        String baseUrl();
+
+        /** How long a preference center link stays valid. */
+        @WithDefault("P30D")
+        Duration pageTtl();
+
+        /** How long a one-click unsubscribe link stays valid. */
+        @WithDefault("P180D")
+        Duration unsubscribeTtl();
+
+        /** How long the page waits for the projection to show a withdrawal it just recorded. */
+        @WithDefault("PT3S")
+        Duration readYourWritesWait();
     }
 }

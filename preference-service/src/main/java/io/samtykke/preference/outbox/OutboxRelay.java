@@ -4,16 +4,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.CloudEventHeaders;
+import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;
 import io.samtykke.preference.config.PreferenceConfig;
+import io.samtykke.preference.leader.LeaderLock;
+import io.samtykke.preference.leader.LeaderLocks;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -39,8 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publishes outbox rows to {@link Topics#PREFERENCE_EVENTS} in id order with an idempotent producer
  * (acks=all) and marks them published once Kafka acknowledged them. Woken by LISTEN/NOTIFY, with a
- * poll as a fallback. One instance relays at a time: the holder of a session advisory lock on the
- * relay's own connection; if it dies, the lock goes with its connection and a standby takes over.
+ * poll as a fallback. One instance relays at a time: the holder of the relay's {@link LeaderLock}.
  * A crash between send and mark re-sends: duplicates with the same event id, never loss.
  */
 @ApplicationScoped
@@ -69,28 +68,21 @@ public class OutboxRelay {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String databaseUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String databaseUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String databasePassword;
+    @Inject
+    LeaderLocks leaderLocks;
 
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wakeAgain = new AtomicBoolean();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private volatile boolean running;
-    private volatile boolean owner;
-    private volatile PgConnection lockConnection;
+    private volatile LeaderLock lock;
     private volatile KafkaProducer<String, byte[]> producer;
     private long timer = -1;
 
     void onStart(@Observes StartupEvent ev) {
         metrics.gauge("samtykke.outbox.backlog", backlog);
-        metrics.gauge("samtykke.outbox.relay.active", this, r -> r.owner ? 1 : 0);
+        metrics.gauge("samtykke.outbox.relay.active", this, r -> r.lock != null && r.lock.owner() ? 1 : 0);
         metrics.more().counter("samtykke.outbox.published", List.of(), published);
         if (config.outbox().relayEnabled()) {
             start();
@@ -103,6 +95,7 @@ public class OutboxRelay {
 
     private synchronized void start() {
         running = true;
+        lock = leaderLocks.create(CHANNEL, LOCK_ID, this::drain);
         producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
         timer = vertx.setPeriodic(config.outbox().pollInterval().toMillis(), id -> tick());
         tick();
@@ -114,7 +107,9 @@ public class OutboxRelay {
             vertx.cancelTimer(timer);
             timer = -1;
         }
-        dropLockConnection();
+        if (lock != null) {
+            lock.release();
+        }
         KafkaProducer<String, byte[]> p = producer;
         producer = null;
         if (p != null) {
@@ -142,53 +137,10 @@ public class OutboxRelay {
         if (!running) {
             return;
         }
-        ensureLockConnection()
-                .flatMap(this::claim)
+        lock.claim()
                 .flatMap(v -> refreshBacklog())
-                .subscribe().with(v -> drain(), e -> {
-                    LOG.warnf("outbox relay could not reach PostgreSQL (%s); retrying", e.getMessage());
-                    dropLockConnection();
-                });
-    }
-
-    private Uni<PgConnection> ensureLockConnection() {
-        PgConnection c = lockConnection;
-        if (c != null) {
-            return Uni.createFrom().item(c);
-        }
-        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
-        return PgConnection.connect(vertx, options).flatMap(conn -> {
-            conn.notificationHandler(n -> drain());
-            conn.closeHandler(() -> {
-                if (lockConnection == conn) {
-                    dropLockConnection();
-                }
-            });
-            return conn.query("LISTEN " + CHANNEL).execute().map(r -> {
-                lockConnection = conn;
-                return conn;
-            });
-        });
-    }
-
-    private void dropLockConnection() {
-        PgConnection c = lockConnection;
-        lockConnection = null;
-        owner = false;
-        if (c != null) {
-            c.closeAndForget();
-        }
-    }
-
-    private Uni<Void> claim(PgConnection conn) {
-        if (owner) {
-            return Uni.createFrom().voidItem();
-        }
-        return conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(LOCK_ID))
-                .map(rows -> {
-                    owner = rows.iterator().next().getBoolean("locked");
-                    return null;
-                });
+                .subscribe().with(v -> drain(),
+                        e -> LOG.warnf("outbox relay could not reach PostgreSQL (%s); retrying", e.getMessage()));
     }
 
     private Uni<Void> refreshBacklog() {
@@ -201,7 +153,7 @@ public class OutboxRelay {
 
     /** Publishes batches until nothing is left; a wake-up during a drain makes it go round once more. */
     private void drain() {
-        if (!running || !owner) {
+        if (!running || lock == null || !lock.owner()) {
             return;
         }
         if (!draining.compareAndSet(false, true)) {
@@ -262,7 +214,8 @@ public class OutboxRelay {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PREFERENCE_EVENTS,
                 CloudEventHeaders.partitionKey(tenant, subject), r.getString("payload").getBytes(StandardCharsets.UTF_8));
         CloudEventHeaders.of(r.getUUID("event_id"), SOURCE, r.getString("event_type"),
-                        r.getOffsetDateTime("created_at").toInstant(), null, tenant, subject, r.getLong("subject_seq"), null,
+                        r.getOffsetDateTime("created_at").toInstant(), null, tenant, subject, r.getLong("subject_seq"),
+                        Schemas.PREFERENCE_EVENT,
                         r.getString("traceparent"))
                 .forEach((k, v) -> record.headers().add(k, v));
         return record;

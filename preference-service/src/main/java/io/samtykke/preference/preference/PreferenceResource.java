@@ -1,5 +1,6 @@
 package io.samtykke.preference.preference;
 
+import io.samtykke.contract.Preferences;
 import io.samtykke.preference.preference.PreferenceService.Stored;
 import io.samtykke.preference.security.Caller;
 import io.samtykke.preference.security.Callers;

@@ -1,6 +1,9 @@
 package io.samtykke.preference.preference;
 
 import io.samtykke.contract.Channel;
+import io.samtykke.contract.FrequencyCap;
+import io.samtykke.contract.Preferences;
+import io.samtykke.contract.QuietHours;
 import io.samtykke.preference.problem.ProblemException;
 import io.samtykke.preference.problem.ProblemType;
 import io.samtykke.preference.problem.RequestErrors;
@@ -17,7 +20,7 @@ import java.util.regex.Pattern;
 public final class PreferenceRules {
 
     public static final Pattern SUBJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+|-]{0,127}");
-    static final Pattern TOPIC = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    public static final Pattern TOPIC = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
     static final Pattern TIME_OF_DAY = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9]");
     static final int MAX_TOPICS = 100;

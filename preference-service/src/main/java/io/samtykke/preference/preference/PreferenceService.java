@@ -5,9 +5,15 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Channel;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.FrequencyCap;
+import io.samtykke.contract.PreferenceEvent;
+import io.samtykke.contract.Preferences;
+import io.samtykke.contract.QuietHours;
 import io.samtykke.preference.outbox.OutboxRelay;
 import io.samtykke.preference.problem.ProblemException;
 import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.preference.topic.TopicService;
+import io.samtykke.preference.webhook.WebhookQueue;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,6 +28,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +37,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and replaces a subject's preferences. A change is written in ONE transaction with its
- * outbox row, so it reaches Kafka exactly when it is stored; a PUT that changes nothing stores nothing.
+ * outbox row and its webhook deliveries, so it reaches Kafka and webhook subscribers exactly when it
+ * is stored; a PUT that changes nothing stores nothing.
  */
 @ApplicationScoped
 public class PreferenceService {
@@ -68,10 +77,28 @@ public class PreferenceService {
                 .map(rows -> rows.size() == 0 ? new Stored(Preferences.NONE, 0, null) : stored(rows.iterator().next()));
     }
 
+    /** The stored preferences of each of {@code subjectIds} that has any; the others are absent from the map. */
+    public Uni<Map<String, Preferences>> many(String tenant, List<String> subjectIds) {
+        return pool.preparedQuery("""
+                        select subject_id, topics::text, frequency_caps::text, quiet_hours::text, time_zone, language,
+                               preferred_channel, version, updated_at
+                        from preference where tenant_id = $1 and subject_id = any($2) and version > 0""")
+                .execute(Tuple.of(tenant, subjectIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Preferences> found = new HashMap<>();
+                    rows.forEach(r -> found.put(r.getString("subject_id"), stored(r).preferences()));
+                    return found;
+                });
+    }
+
     /** Replaces the preferences; {@code ifMatch} (an ETag from a read) refuses the write when they changed since. */
     public Uni<Stored> put(String tenant, String subjectId, Preferences requested, String ifMatch, String traceparent) {
         Preferences wanted = requested.normalized();
         String trace = traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (int i = 0; i < wanted.topics().size(); i++) {
+            topics.put("/topics/" + i, wanted.topics().get(i));
+        }
         return pool.withTransaction(conn -> lockOrCreate(conn, tenant, subjectId).flatMap(current -> {
             checkIfMatch(ifMatch, current);
             if (current.version() > 0 && current.preferences().equals(wanted)) {
@@ -80,8 +107,14 @@ public class PreferenceService {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             Stored next = new Stored(wanted, current.version() + 1, now);
             PreferenceEvent event = new PreferenceEvent(UUID.randomUUID(), tenant, subjectId, next.version(), wanted, now);
-            return update(conn, tenant, subjectId, next)
+            // topics a subject already follows may stay after the catalog deactivates them; new ones must be active
+            Map<String, String> added = new LinkedHashMap<>(topics);
+            added.values().removeAll(current.preferences().topics());
+            return TopicService.requireActive(conn, tenant, added)
+                    .flatMap(v -> update(conn, tenant, subjectId, next))
                     .flatMap(v -> appendToOutbox(conn, event, trace))
+                    .flatMap(v -> WebhookQueue.enqueue(conn, tenant, subjectId, event.eventId(), PreferenceEvent.TYPE,
+                            EventJson.write(event), now))
                     .replaceWith(next);
         }));
     }

@@ -6,6 +6,7 @@ public enum ProblemType {
     MALFORMED_JSON("malformed-json", 400, "The request body is not valid JSON"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
     PRECONDITION_FAILED("precondition-failed", 412, "The preferences changed since the given ETag"),
+    TOO_MANY_ITEMS("too-many-items", 413, "Too many items in one request"),
     FORBIDDEN_SUBJECT("forbidden-subject", 403, "A subject token may only touch its own data"),
     MISSING_TENANT("missing-tenant", 403, "The token carries no tenant claim"),
     NOT_FOUND("not-found", 404, "Not found"),
@@ -14,6 +15,9 @@ public enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
     NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
+    INVALID_LINK("invalid-link", 403, "The link is not valid"),
+    EXPIRED_LINK("expired-link", 410, "The link has expired"),
+    CONSENT_SERVICE_UNAVAILABLE("consent-service-unavailable", 503, "consent-service could not record the change"),
     INTERNAL("internal", 500, "Internal error");
 
     public static final String BASE = "https://samtykke.io/problems/";

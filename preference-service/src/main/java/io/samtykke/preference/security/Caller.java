@@ -13,6 +13,10 @@ public record Caller(String tenant, String subject, Set<String> roles) {
 
     public static final String SUBJECT = "subject";
     public static final String APP = "app";
+    public static final String MARKETING = "marketing";
+    public static final String ADMIN = "admin";
+    public static final String AUDITOR = "auditor";
+    public static final String DPO = "dpo";
 
     /** A caller with the {@code subject} role and not {@code app} acts for itself alone. */
     public boolean isSubjectOnly() {

@@ -1,6 +1,9 @@
 package io.samtykke.preference.preference;
 
 import io.samtykke.contract.Channel;
+import io.samtykke.contract.FrequencyCap;
+import io.samtykke.contract.Preferences;
+import io.samtykke.contract.QuietHours;
 import io.samtykke.preference.problem.Problem;
 import io.samtykke.preference.problem.ProblemException;
 import io.samtykke.preference.problem.ProblemType;

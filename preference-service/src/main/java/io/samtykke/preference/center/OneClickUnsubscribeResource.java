@@ -1,0 +1,116 @@
+package io.samtykke.preference.center;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.samtykke.preference.config.PreferenceConfig;
+import io.samtykke.preference.consentservice.ConsentServiceClient.Evidence;
+import io.samtykke.preference.problem.ProblemException;
+import io.samtykke.preference.problem.ProblemType;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * RFC 8058 one-click unsubscribe. The email carries {@code List-Unsubscribe: <.../unsubscribe/TOKEN>} and
+ * {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}; the mail provider POSTs that body
+ * (form-urlencoded or multipart), without cookies, and the unsubscribe takes effect at once. The answer is
+ * never a redirect. A GET (a person following the link, or a scanner prefetching it) changes nothing and shows a
+ * confirmation button.
+ */
+@Path("/unsubscribe/{token}")
+@PermitAll
+@Tag(name = "Preference center")
+public class OneClickUnsubscribeResource {
+
+    @Inject
+    PreferenceCenterService center;
+
+    @Inject
+    LinkKey key;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    PreferenceConfig config;
+
+    @Inject
+    @Location("unsubscribe.html")
+    Template page;
+
+    @Inject
+    @Location("link-problem.html")
+    Template problem;
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "A confirmation page; changes nothing")
+    public Uni<Response> confirm(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
+        LinkToken link;
+        try {
+            link = key.verify(token, LinkToken.Use.UNSUBSCRIBE);
+        } catch (ProblemException e) {
+            return Uni.createFrom().item(PreferenceCenterResource.linkProblem(problem, e, acceptLanguage, "unsubscribe.title"));
+        }
+        return center.text(link, acceptLanguage).map(text -> PreferenceCenterResource.html(200, page
+                .data("lang", text.language()).data("title", text.get("unsubscribe.title"))
+                .data("message", text.get("unsubscribe.confirm")).data("button", text.get("unsubscribe"))
+                .data("done", false).data("more", null).data("moreLabel", null).render()));
+    }
+
+    @POST
+    @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA})
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "RFC 8058 one-click unsubscribe: body List-Unsubscribe=One-Click (form-urlencoded or multipart)")
+    public Uni<Response> unsubscribe(@PathParam("token") String token, @RestForm("List-Unsubscribe") String oneClick,
+                                     @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage,
+                                     @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @Context HttpServerRequest http) {
+        LinkToken link;
+        try {
+            link = key.verify(token, LinkToken.Use.UNSUBSCRIBE);
+        } catch (ProblemException e) {
+            return Uni.createFrom().item(PreferenceCenterResource.linkProblem(problem, e, acceptLanguage, "unsubscribe.title"));
+        }
+        if (!"One-Click".equals(oneClick)) {
+            throw ProblemException.at(ProblemType.VALIDATION, "/List-Unsubscribe",
+                    "the body must be List-Unsubscribe=One-Click (RFC 8058)");
+        }
+        return center.text(link, acceptLanguage).flatMap(text -> {
+            Evidence evidence = new Evidence("one-click-unsubscribe", text.language(),
+                    PreferenceCenterResource.remoteIp(http), userAgent);
+            String list = link.list() == null ? LinkToken.ALL : link.list();
+            Uni<PreferenceCenterService.Done> done;
+            if (list.startsWith(LinkToken.TOPIC)) {
+                done = center.unsubscribeTopic(link, list.substring(LinkToken.TOPIC.length()));
+            } else if (list.startsWith(LinkToken.PURPOSE)) {
+                done = center.withdraw(link, list.substring(LinkToken.PURPOSE.length()), evidence, false);
+            } else {
+                done = center.unsubscribeAll(link, evidence, false);
+            }
+            String pageLink = "/preferences?token=" + new LinkToken(link.tenant(), link.subjectId(),
+                    LinkToken.Use.PAGE, null, link.language(), Instant.now(clock).plus(config.links().pageTtl())).sign(key.bytes());
+            return done.map(d -> PreferenceCenterResource.html(200, page
+                    .data("lang", text.language()).data("title", text.get("unsubscribe.title"))
+                    .data("message", text.get("unsubscribe.done")).data("button", null).data("done", true)
+                    .data("more", pageLink).data("moreLabel", text.get("unsubscribe.more")).render()));
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package io.samtykke.preference;
+
+import io.samtykke.contract.ActorType;
+import io.samtykke.contract.CloudEventHeaders;
+import io.samtykke.contract.ConsentAction;
+import io.samtykke.contract.ConsentEvent;
+import io.samtykke.contract.ConsentState;
+import io.samtykke.contract.ConsentStateSnapshot;
+import io.samtykke.contract.EventJson;
+import io.samtykke.contract.Topics;
+import io.samtykke.testsupport.KafkaBroker;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes consent events on the real broker exactly as consent-service's outbox relay does — the events topic,
+ * the opt-outs topic for opt-outs, a snapshot on the compacted state topic — with a dense subjectseq per person,
+ * so tests feed preference-service's projection through its real input.
+ */
+public final class ConsentLedger {
+
+    private static final Map<String, AtomicLong> SEQ = new ConcurrentHashMap<>();
+    private static KafkaProducer<String, byte[]> producer;
+
+    private ConsentLedger() {
+    }
+
+    public static ConsentEvent record(String tenant, String subjectId, FakeConsentService.Purpose p, ConsentAction action,
+                                      ConsentState state, Instant expiresAt) {
+        long seq = SEQ.computeIfAbsent(tenant + "/" + subjectId, k -> new AtomicLong()).incrementAndGet();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        ConsentEvent e = new ConsentEvent(UUID.randomUUID(), tenant, subjectId, seq, UUID.randomUUID(), p.key(), p.channel(),
+                p.category(), p.legalBasis(), action, ConsentState.NONE, state,
+                action == ConsentAction.GRANT ? new ConsentEvent.Notice("2025-01", "da", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", null, false) : null,
+                new ConsentEvent.Evidence(null, new ConsentEvent.Actor(ActorType.SUBJECT, subjectId), "da", null, null),
+                now, now, expiresAt);
+        publish(e);
+        return e;
+    }
+
+    /** Publishes the three records of a stored event, the way consent-service's KafkaRecords maps them. */
+    public static void publish(ConsentEvent e) {
+        byte[] payload = EventJson.write(e).getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> headers = CloudEventHeaders.forEvent(e, "/samtykke/consent-service", null);
+        send(Topics.CONSENT_EVENTS, e.partitionKey(), payload, headers);
+        if (e.eventType().isOptOut()) {
+            send(Topics.CONSENT_OPTOUTS, e.partitionKey(), payload, headers);
+        }
+        ConsentStateSnapshot s = new ConsentStateSnapshot(e.tenantId(), e.subjectId(), e.purpose(), e.state(), e.subjectSeq(),
+                e.eventId(), e.notice() == null ? null : e.notice().version(), e.recordedAt(), e.expiresAt());
+        send(Topics.CONSENT_STATE, s.key(), EventJson.write(s).getBytes(StandardCharsets.UTF_8),
+                CloudEventHeaders.forSnapshot(s, UUID.randomUUID(), "/samtykke/consent-service", e.recordedAt(), null));
+        producer().flush();
+    }
+
+    /** Sends one raw record to the events topic, for tests of what the projection does with broken input. */
+    public static void sendRaw(String key, byte[] value, Map<String, byte[]> headers) {
+        send(Topics.CONSENT_EVENTS, key, value, headers);
+        producer().flush();
+    }
+
+    private static void send(String topic, String key, byte[] value, Map<String, byte[]> headers) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
+        headers.forEach((k, v) -> r.headers().add(k, v));
+        try {
+            producer().send(r).get();
+        } catch (InterruptedException | ExecutionException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+}

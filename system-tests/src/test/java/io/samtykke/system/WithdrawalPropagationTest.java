@@ -1,0 +1,254 @@
+package io.samtykke.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.samtykke.contract.Topics;
+import io.samtykke.testsupport.PostgresServer;
+import io.samtykke.testsupport.ServiceProcess;
+import io.samtykke.testsupport.Tokens;
+import io.samtykke.testsupport.TopicReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * consent-service and preference-service as real processes over real Kafka and PostgreSQL: a withdrawal
+ * acknowledged by consent-service (HTTP 201) flips preference-service's decision to deny and reaches a
+ * webhook receiver and a Kafka consumer; a withdrawal made on the preference center becomes a consent record
+ * in consent-service, the source of truth.
+ */
+class WithdrawalPropagationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path keys;
+
+    private static Tokens tokens;
+    private static ServiceProcess consent;
+    private static ServiceProcess preference;
+    private static HttpServer receiver;
+    private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private static volatile String secret;
+
+    record Delivery(String id, String timestamp, String signature, String body, boolean verified) {
+    }
+
+    @BeforeAll
+    static void cluster() throws Exception {
+        PostgresServer pg = PostgresServer.shared();
+        pg.ensureDatabase("consent_propagation");
+        pg.ensureDatabase("preference_propagation");
+        // both services trust this key; preference-service signs its calls to consent-service with it
+        tokens = Tokens.inFolder(keys);
+        Map<String, String> consentSettings = new java.util.HashMap<>(ServiceProcess.settingsFor(pg, "consent_propagation"));
+        consentSettings.put("quarkus.oidc.public-key", tokens.publicKey());
+        consent = ServiceProcess.start("consent-service", ServiceProcess.freePort(), consentSettings);
+
+        Map<String, String> preferenceSettings = new java.util.HashMap<>(ServiceProcess.settingsFor(pg, "preference_propagation"));
+        preferenceSettings.remove("samtykke.identifiers.master-key");
+        preferenceSettings.put("quarkus.oidc.public-key", tokens.publicKey());
+        preferenceSettings.put("samtykke.consent-service.url", consent.url(""));
+        preferenceSettings.put("samtykke.consent-service.signing-key-file", keys.resolve("jwt-private.pk8").toString());
+        byte[] linkKey = new byte[32];
+        new SecureRandom().nextBytes(linkKey);
+        preferenceSettings.put("samtykke.links.secret", Base64.getEncoder().encodeToString(linkKey));
+        preference = ServiceProcess.start("preference-service", ServiceProcess.freePort(), preferenceSettings);
+
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String id = exchange.getRequestHeaders().getFirst("webhook-id");
+            String ts = exchange.getRequestHeaders().getFirst("webhook-timestamp");
+            String sig = exchange.getRequestHeaders().getFirst("webhook-signature");
+            boolean verified = verify(secret, id, ts, body, sig);
+            deliveries.add(new Delivery(id, ts, sig, body, verified));
+            exchange.sendResponseHeaders(verified ? 204 : 401, -1);
+            exchange.close();
+        });
+        receiver.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (receiver != null) {
+            receiver.stop(0);
+        }
+        if (preference != null) {
+            preference.close();
+        }
+        if (consent != null) {
+            consent.close();
+        }
+    }
+
+    @Test
+    void aWithdrawalInConsentServiceFlipsTheDecisionAndReachesAWebhookReceiverAndAKafkaConsumer() throws Exception {
+        String tenant = "prop-" + UUID.randomUUID().toString().substring(0, 6);
+        newsletter(tenant);
+        String marketing = tokens.mint(tenant, "crm", "marketing");
+        JsonNode subscription = json(send(preference, marketing, "POST", "/v1/webhooks",
+                "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\"}"), 201);
+        secret = subscription.path("secret").asText();
+
+        String app = tokens.mint(tenant, "app-1", "app");
+        json(send(consent, app, "POST", "/v1/subjects/anna/consents",
+                "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}"), 201);
+        awaitDecision(tenant, "anna", "ALLOW");
+
+        JsonNode withdrawal = json(send(consent, app, "POST", "/v1/subjects/anna/consents",
+                "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"WITHDRAW\"}]}"), 201);
+        String eventId = withdrawal.path("records").get(0).path("eventId").asText();
+
+        JsonNode denied = awaitDecision(tenant, "anna", "DENY");
+        assertEquals("WITHDRAWN", denied.at("/reasons/0/code").asText());
+        assertEquals(eventId, denied.at("/consent/eventId").asText(), "the decision names the withdrawal it rests on");
+        assertEquals(2, denied.at("/consent/subjectSeq").asLong());
+
+        Delivery delivery = awaitDelivery(eventId);
+        assertTrue(delivery.verified(), "signed per Standard Webhooks with the subscription's secret");
+        JsonNode body = JSON.readTree(delivery.body());
+        assertEquals("io.samtykke.consent.withdrawn.v1", body.path("type").asText());
+        assertEquals("anna", body.at("/data/subjectId").asText());
+
+        try (TopicReader optOuts = new TopicReader(Topics.CONSENT_OPTOUTS)) {
+            ConsumerRecord<String, byte[]> r = optOuts.await(rec -> (tenant + "/anna").equals(rec.key()), 1, PATIENCE).get(0);
+            assertEquals(eventId, new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8));
+        }
+        JsonNode lag = json(send(preference, marketing, "GET", "/v1/webhooks/" + subscription.path("id").asText(), null), 200);
+        assertEquals(1, lag.at("/lag/delivered").asLong());
+        assertEquals(0, lag.at("/lag/pending").asLong());
+    }
+
+    @Test
+    void aWithdrawalOnThePreferenceCenterIsRecordedInConsentService() throws Exception {
+        String tenant = "page-" + UUID.randomUUID().toString().substring(0, 6);
+        newsletter(tenant);
+        String app = tokens.mint(tenant, "app-1", "app");
+        json(send(consent, app, "POST", "/v1/subjects/bo/consents",
+                "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}"), 201);
+        awaitDecision(tenant, "bo", "ALLOW");
+
+        JsonNode links = json(send(preference, tokens.mint(tenant, "crm", "marketing"), "POST", "/v1/subjects/bo/links",
+                "{\"language\":\"da\"}"), 200);
+        String token = URI.create(links.path("preferenceCenter").asText()).getRawQuery().substring("token=".length());
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(preference.url("/preferences")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                        + "&action=withdraw&purpose=newsletter")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), page.body());
+        assertTrue(page.body().contains("Trukket tilbage"), page.body());
+
+        JsonNode history = json(send(consent, app, "GET", "/v1/subjects/bo/consents/history", null), 200);
+        JsonNode last = history.path("records").get(history.path("records").size() - 1);
+        assertEquals("WITHDRAW", last.path("action").asText());
+        assertEquals("WITHDRAWN", last.path("state").asText());
+        assertEquals("SUBJECT", last.at("/actor/type").asText());
+        assertEquals("preference-center", last.at("/source/collectionPoint").asText());
+        assertEquals("DENY", awaitDecision(tenant, "bo", "DENY").path("decision").asText());
+    }
+
+    private static void newsletter(String tenant) throws Exception {
+        String admin = tokens.mint(tenant, "admin-1", "admin");
+        json(send(consent, admin, "PUT", "/v1/purposes/newsletter", "{\"names\":{\"da\":\"Nyhedsbrev\",\"en\":\"Newsletter\"},"
+                + "\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\",\"category\":\"MARKETING\"}"), 201);
+        json(send(consent, admin, "POST", "/v1/purposes/newsletter/notices",
+                "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"Ja tak til nyhedsbrevet.\"}"), 201);
+    }
+
+    private static JsonNode awaitDecision(String tenant, String subject, String verdict) throws Exception {
+        String marketing = tokens.mint(tenant, "crm", "marketing");
+        long deadline = System.currentTimeMillis() + PATIENCE.toMillis();
+        while (true) {
+            JsonNode d = json(send(preference, marketing, "POST", "/v1/decisions",
+                    "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + subject + "\"}"), 200).path("decisions").get(0);
+            if (verdict.equals(d.path("decision").asText())) {
+                return d;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("decision for " + subject + " is not " + verdict + " within " + PATIENCE + ": " + d);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static Delivery awaitDelivery(String eventId) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + PATIENCE.toMillis();
+        while (true) {
+            for (Delivery d : deliveries) {
+                if (eventId.equals(d.id())) {
+                    return d;
+                }
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("no webhook delivery of " + eventId + " within " + PATIENCE + "; got " + deliveries);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** What a receiver does with Standard Webhooks: HMAC-SHA256 over id.timestamp.body with the base64 part of whsec_. */
+    static boolean verify(String secret, String id, String timestamp, String body, String signatures) {
+        if (secret == null || id == null || timestamp == null || signatures == null
+                || Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp)) > 300) {
+            return false;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            String expected = "v1," + Base64.getEncoder().encodeToString(
+                    mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+            for (String candidate : signatures.split(" ")) {
+                if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), candidate.getBytes(StandardCharsets.US_ASCII))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static HttpResponse<String> send(ServiceProcess s, String token, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url(path))).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token);
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+}
