@@ -110,6 +110,7 @@ public final class ConsentBench {
                 print("state at an instant", at2, at);
             }
         }
+        System.exit(0); // the in-process Kafka broker's threads would keep the JVM alive
     }
 
     /** The service's write transaction and read queries, statement for statement, over JDBC. */
