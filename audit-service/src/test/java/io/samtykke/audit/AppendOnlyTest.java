@@ -17,33 +17,64 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Evidence cannot be changed or removed in PostgreSQL, even by the table's owner. */
+/** Evidence cannot be changed or removed in PostgreSQL: the service's role lacks the rights, and triggers stop even the owner. */
 @QuarkusTest
 class AppendOnlyTest {
 
     @Test
-    void anEntryCannotBeUpdatedDeletedOrTruncatedEvenByTheOwner() throws SQLException {
+    void theServicesDatabaseRoleCannotUpdateDeleteOrTruncateEvidence() throws SQLException {
+        Auditor auditor = Auditor.newTenant();
+        Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
+        auditor.awaitCheckpoint(1);
+
+        try (Connection c = Auditor.databaseAsService()) {
+            for (String table : List.of("audit_entry", "merkle_node", "audit_checkpoint")) {
+                for (String sql : List.of("update " + table + " set tenant_id = tenant_id where tenant_id = ?",
+                        "delete from " + table + " where tenant_id = ?")) {
+                    SQLException refused = assertThrows(SQLException.class, () -> execute(c, sql, auditor.tenant), sql);
+                    assertThat(refused.getMessage(), containsString("permission denied"));
+                }
+                try (Statement s = c.createStatement()) {
+                    assertThat(assertThrows(SQLException.class, () -> s.execute("truncate " + table)).getMessage(),
+                            containsString("permission denied"));
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("select count(*) from audit_entry where tenant_id = ?")) {
+                s.setString(1, auditor.tenant);
+                try (var rs = s.executeQuery()) {
+                    rs.next();
+                    assertEquals(1, rs.getInt(1), "it reads the log");
+                }
+            }
+        }
+    }
+
+    @Test
+    void evidenceCannotBeUpdatedDeletedOrTruncatedEvenByTheOwner() throws SQLException {
         Auditor auditor = Auditor.newTenant();
         ConsentEvent sent = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
-        auditor.awaitEntries(1);
+        Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 2));
+        auditor.awaitCheckpoint(2);
 
         try (Connection c = Auditor.database()) {
-            SQLException update = assertThrows(SQLException.class, () -> execute(c,
-                    "update audit_entry set type = 'io.samtykke.consent.denied.v1' where tenant_id = ?", auditor.tenant));
-            assertThat(update.getMessage(), containsString("append-only"));
-            SQLException delete = assertThrows(SQLException.class, () -> execute(c,
-                    "delete from audit_entry where tenant_id = ?", auditor.tenant));
-            assertThat(delete.getMessage(), containsString("append-only"));
-            try (Statement s = c.createStatement()) {
-                SQLException truncate = assertThrows(SQLException.class, () -> s.execute("truncate audit_entry"));
-                assertThat(truncate.getMessage(), containsString("append-only"));
+            for (String table : List.of("audit_entry", "merkle_node", "audit_checkpoint")) {
+                SQLException update = assertThrows(SQLException.class, () -> execute(c,
+                        "update " + table + " set tenant_id = 'elsewhere' where tenant_id = ?", auditor.tenant));
+                assertThat(update.getMessage(), containsString(table + " is append-only: UPDATE is not allowed"));
+                SQLException delete = assertThrows(SQLException.class, () -> execute(c,
+                        "delete from " + table + " where tenant_id = ?", auditor.tenant));
+                assertThat(delete.getMessage(), containsString(table + " is append-only: DELETE is not allowed"));
+                try (Statement s = c.createStatement()) {
+                    SQLException truncate = assertThrows(SQLException.class, () -> s.execute("truncate " + table));
+                    assertThat(truncate.getMessage(), containsString("append-only"));
+                }
             }
         }
 
         List<Map<String, Object>> entries = auditor.entries(Map.of()).getList("entries");
-        assertEquals(1, entries.size());
+        assertEquals(2, entries.size());
         assertEquals(sent.eventId().toString(), entries.get(0).get("eventId"));
-        assertEquals("io.samtykke.consent.granted.v1", entries.get(0).get("type"));
+        assertEquals(2, auditor.checkpoint().size());
     }
 
     private static void execute(Connection c, String sql, String tenant) throws SQLException {

@@ -1,9 +1,10 @@
 package io.samtykke.audit;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.samtykke.audit.verifier.LogEntry;
+import io.samtykke.audit.verifier.MerkleTree;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
-import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -13,15 +14,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Consent events on the real broker become entries of their tenant's log, once each, as received. */
+/** Events on the real broker become entries of their tenant's log, once each, readable by its auditors only. */
 @QuarkusTest
 class AuditIngestTest {
 
@@ -36,6 +40,7 @@ class AuditIngestTest {
         assertEquals("io.samtykke.consent.granted.v1", entry.get("type"));
         assertEquals("anna", entry.get("subjectId"));
         assertEquals("newsletter", entry.get("purpose"));
+        assertEquals(false, entry.get("erased"));
         assertEquals(sent.occurredAt(), Instant.parse((String) entry.get("eventTime")));
         assertTrue(Instant.parse((String) entry.get("receivedAt")).isAfter(sent.occurredAt().minusSeconds(1)));
         @SuppressWarnings("unchecked")
@@ -43,37 +48,69 @@ class AuditIngestTest {
         assertEquals("GRANTED", payload.get("state"));
         assertEquals("anna", payload.get("subjectId"));
         assertEquals("v1", ((Map<?, ?>) payload.get("notice")).get("version"));
+        assertEquals(Map.of("ipPrefix", "192.0.2.0/24", "userAgent", "TaxaApp/5.2", "language", "da",
+                "actor", Map.of("type", "SUBJECT", "id", "anna"),
+                "source", Map.of("appId", "taxa-app", "platform", "ios", "appVersion", "5.2.0", "collectionPoint", "settings")),
+                payload.get("evidence"));
 
+        byte[] stored = Base64.getDecoder().decode((String) entry.get("entry"));
+        assertArrayEquals(MerkleTree.leafHash(stored), Base64.getDecoder().decode((String) entry.get("leafHash")));
+        LogEntry parsed = LogEntry.parse(stored);
+        assertEquals(auditor.tenant, parsed.tenant());
+        assertEquals(sent.eventId(), parsed.eventId());
+        assertEquals(1L, parsed.subjectSeq());
+    }
+
+    @Test
+    void personalValuesAreStoredOnlyAsCiphertext() throws Exception {
+        Auditor auditor = Auditor.newTenant();
+        ConsentEvent sent = Events.send(Events.consent(auditor.tenant, "bertha-personal", "newsletter", ConsentState.GRANTED, 1));
+        auditor.awaitEntries(1);
         try (Connection c = Auditor.database();
-             PreparedStatement s = c.prepareStatement("""
-                     select payload, headers ->> 'ce_tenantid', headers ->> 'content-type', topic
-                     from audit_entry where tenant_id = ? and event_id = ?""")) {
+             PreparedStatement s = c.prepareStatement("select entry, subject_ref, leaf_hash from audit_entry where tenant_id = ? and event_id = ?")) {
             s.setString(1, auditor.tenant);
             s.setObject(2, sent.eventId());
             try (ResultSet rs = s.executeQuery()) {
                 assertTrue(rs.next());
-                assertArrayEquals(EventJson.write(sent).getBytes(StandardCharsets.UTF_8), rs.getBytes(1),
-                        "the payload is kept byte for byte");
-                assertEquals(auditor.tenant, rs.getString(2));
-                assertEquals("application/json", rs.getString(3));
-                assertEquals(Topics.CONSENT_EVENTS, rs.getString(4));
+                String entry = new String(rs.getBytes(1), StandardCharsets.UTF_8);
+                for (String personal : List.of("bertha-personal", "192.0.2.0", "TaxaApp")) {
+                    assertFalse(entry.contains(personal), personal + " is in the stored entry: " + entry);
+                }
+                assertTrue(entry.contains("\"ipPrefix\":{\"sealed\":"), entry);
+                assertTrue(entry.contains("\"state\":\"GRANTED\""), "the evidence itself stays readable: " + entry);
+                assertFalse(rs.getString(2).contains("bertha"), "the subject is stored as a pseudonym");
+                assertArrayEquals(MerkleTree.leafHash(rs.getBytes(1)), rs.getBytes(3));
+            }
+        }
+        try (Connection c = Auditor.database();
+             PreparedStatement s = c.prepareStatement("select count(*) from subject_key where tenant_id = ? and wrapped_key is not null")) {
+            s.setString(1, auditor.tenant);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(1, rs.getInt(1), "one data key for the one subject");
             }
         }
     }
 
     @Test
-    void anEventDeliveredTwiceIsLoggedOnce() {
+    void anEventDeliveredTwiceOrAlsoAsAnOptOutIsLoggedOnce() {
         Auditor auditor = Auditor.newTenant();
         ConsentEvent first = Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1);
         Events.send(first);
         Events.send(first);
-        // same key, same partition: once this one is in, both copies of the first have been processed
-        ConsentEvent marker = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 2));
+        ConsentEvent withdrawal = Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 2);
+        Events.send(Events.optOut(withdrawal));
+        Events.send(withdrawal);
+        // one marker per topic, same key: once both are in, every copy before them on their partitions was processed
+        ConsentEvent marker = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 3));
+        ConsentEvent optOutMarker = Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.DENIED, 4);
+        Events.send(Events.optOut(optOutMarker));
 
-        List<Map<String, Object>> entries = auditor.awaitEntries(2);
-        assertEquals(List.of(first.eventId().toString(), marker.eventId().toString()),
-                entries.stream().map(e -> e.get("eventId")).toList());
-        assertEquals(List.of(0, 1), entries.stream().map(e -> e.get("seq")).toList(), "the duplicate takes no seq");
+        List<Map<String, Object>> entries = auditor.awaitEntries(4);
+        assertEquals(4, entries.size(), "each event once: " + entries.stream().map(e -> e.get("eventId")).toList());
+        assertEquals(Set.of(first.eventId().toString(), withdrawal.eventId().toString(), marker.eventId().toString(),
+                optOutMarker.eventId().toString()), Set.copyOf(entries.stream().map(e -> e.get("eventId")).toList()));
+        assertEquals(List.of(0, 1, 2, 3), entries.stream().map(e -> e.get("seq")).toList(), "duplicates take no seq");
     }
 
     @Test
@@ -90,42 +127,48 @@ class AuditIngestTest {
     }
 
     @Test
+    void aPreferenceEventIsLoggedWithItsWholePayloadSealed() throws Exception {
+        Auditor auditor = Auditor.newTenant();
+        ProducerRecord<String, byte[]> preference = Events.preference(auditor.tenant, "cecilie", 1, "ride-offers");
+        Events.send(preference);
+
+        Map<String, Object> entry = auditor.awaitEntries(1).get(0);
+        assertEquals("io.samtykke.preference.updated.v1", entry.get("type"));
+        assertEquals("cecilie", entry.get("subjectId"));
+        assertNull(entry.get("purpose"));
+        assertEquals(List.of("ride-offers"), ((Map<?, ?>) ((Map<?, ?>) entry.get("payload")).get("preferences")).get("topics"));
+        String stored = new String(Base64.getDecoder().decode((String) entry.get("entry")), StandardCharsets.UTF_8);
+        assertTrue(stored.contains("\"data\":{\"sealed\":"), stored);
+        assertFalse(stored.contains("ride-offers"), stored);
+        assertEquals(Topics.PREFERENCE_EVENTS, preference.topic());
+    }
+
+    @Test
     void anAuditorOfAnotherTenantSeesNothingOfIt() {
         Auditor acme = Auditor.newTenant();
         Auditor other = Auditor.newTenant();
-        Events.send(Events.consent(acme.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
+        ConsentEvent sent = Events.send(Events.consent(acme.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         acme.awaitEntries(1);
+        acme.awaitCheckpoint(1);
         assertEquals(List.of(), other.entries(Map.of()).getList("entries"));
         assertEquals(List.of(), other.entries(Map.of("subject", "anna")).getList("entries"));
+        other.request().get("/v1/entries/0").then().statusCode(404);
+        other.request().queryParam("eventId", sent.eventId()).get("/v1/proofs/inclusion").then().statusCode(404);
+        other.request().get("/v1/receipts/" + sent.eventId()).then().statusCode(404);
+        assertEquals(0, other.checkpoint().size(), "the other tenant's log is empty");
+        assertEquals(1, acme.checkpoint().size());
+        String export = other.request().get("/v1/export").then().statusCode(200).extract().asString();
+        assertEquals(1, export.strip().lines().count(), "only the header: " + export);
     }
 
     @Test
-    void aRecordThatIsNotACloudEventIsSkippedAndLaterEventsStillArrive() {
-        Auditor auditor = Auditor.newTenant();
-        ConsentEvent event = Events.consent(auditor.tenant, "cy", "newsletter", ConsentState.GRANTED, 1);
-        ProducerRecord<String, byte[]> noId = Events.record(event);
-        noId.headers().remove("ce_id");
-        Events.send(noId);
-        ProducerRecord<String, byte[]> notJson = Events.record(Events.consent(auditor.tenant, "cy", "newsletter",
-                ConsentState.GRANTED, 1));
-        Events.send(new ProducerRecord<>(notJson.topic(), null, notJson.key(), "<consent/>".getBytes(StandardCharsets.UTF_8),
-                notJson.headers()));
-        ConsentEvent valid = Events.send(Events.consent(auditor.tenant, "cy", "newsletter", ConsentState.WITHDRAWN, 2));
-
-        List<Map<String, Object>> entries = auditor.awaitEntries(1);
-        assertEquals(1, entries.size());
-        assertEquals(valid.eventId().toString(), entries.get(0).get("eventId"));
-        assertEquals(0, entries.get(0).get("seq"), "skipped records take no seq");
-    }
-
-    @Test
-    void entriesAreFilteredBySubjectPurposeAndTypeAndPagedWithACursor() {
+    void entriesAreFilteredBySubjectPurposeTypeAndTimeAndPagedEitherWay() {
         Auditor auditor = Auditor.newTenant();
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         Events.send(Events.consent(auditor.tenant, "anna", "sms-offers", ConsentState.GRANTED, 2));
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 3));
         Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1));
-        auditor.awaitEntries(4);
+        List<Map<String, Object>> all = auditor.awaitEntries(4);
 
         assertEquals(3, auditor.entries(Map.of("subject", "anna")).getList("entries").size());
         assertEquals(List.of("bo"), auditor.entries(Map.of("subject", "bo")).getList("entries.subjectId"));
@@ -134,12 +177,21 @@ class AuditIngestTest {
                 .getList("entries.subjectId"));
         assertEquals(List.of("sms-offers"), auditor.entries(Map.of("subject", "anna", "purpose", "sms-offers"))
                 .getList("entries.purpose"));
+        String thirdTime = (String) all.get(2).get("eventTime");
+        assertEquals(List.of(2, 3), auditor.entries(Map.of("from", thirdTime)).getList("entries.seq"));
+        assertEquals(List.of(0, 1), auditor.entries(Map.of("to", thirdTime)).getList("entries.seq"));
 
         var first = auditor.entries(Map.of("limit", 3));
         assertEquals(List.of(0, 1, 2), first.getList("entries.seq"));
-        String cursor = first.getString("nextCursor");
-        var second = auditor.entries(Map.of("limit", 3, "cursor", cursor));
+        var second = auditor.entries(Map.of("limit", 3, "cursor", first.getString("nextCursor")));
         assertEquals(List.of(3), second.getList("entries.seq"));
         assertNull(second.getString("nextCursor"), "the last page has no cursor");
+
+        var newest = auditor.entries(Map.of("limit", 3, "order", "desc"));
+        assertEquals(List.of(3, 2, 1), newest.getList("entries.seq"));
+        var older = auditor.entries(Map.of("limit", 3, "order", "desc", "cursor", newest.getString("nextCursor")));
+        assertEquals(List.of(0), older.getList("entries.seq"));
+        auditor.request().queryParam("cursor", first.getString("nextCursor")).queryParam("order", "desc").get("/v1/entries")
+                .then().statusCode(400);
     }
 }

@@ -1,14 +1,16 @@
 package io.samtykke.audit;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.samtykke.testsupport.KafkaResource;
 import io.samtykke.testsupport.OidcResource;
-import io.samtykke.testsupport.PostgresResource;
 
-/** Every @QuarkusTest of this module runs against the JVM's real PostgreSQL and Kafka, in one Quarkus boot. */
-@QuarkusTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "audit"))
+/**
+ * Every @QuarkusTest of this module runs against the JVM's real PostgreSQL and Kafka, in one Quarkus boot,
+ * with a signing key and key-encryption key generated for the run.
+ */
+@QuarkusTestResource(AuditDatabaseResource.class)
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(OidcResource.class)
+@QuarkusTestResource(AuditKeysResource.class)
 public class AuditTestResources {
 }

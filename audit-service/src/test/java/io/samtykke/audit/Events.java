@@ -59,6 +59,27 @@ public final class Events {
         return r;
     }
 
+    /** The same record on the opt-outs topic, as consent-service publishes every opt-out a second time. */
+    public static ProducerRecord<String, byte[]> optOut(ConsentEvent e) {
+        ProducerRecord<String, byte[]> r = record(e);
+        return new ProducerRecord<>(Topics.CONSENT_OPTOUTS, null, r.key(), r.value(), r.headers());
+    }
+
+    /** A preference event as preference-service sends it (payload per the contract's preference-event schema). */
+    public static ProducerRecord<String, byte[]> preference(String tenant, String subject, long version, String topic) {
+        UUID id = UUID.randomUUID();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String json = """
+                {"eventId":"%s","tenantId":"%s","subjectId":"%s","version":%d,"preferences":{"topics":["%s"],\
+                "frequencyCaps":{"EMAIL":{"max":2,"per":"WEEK"}},"timeZone":"Europe/Copenhagen"},"updatedAt":"%s"}"""
+                .formatted(id, tenant, subject, version, topic, now);
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.PREFERENCE_EVENTS, CloudEventHeaders.partitionKey(tenant, subject),
+                json.getBytes(StandardCharsets.UTF_8));
+        CloudEventHeaders.of(id, "/samtykke/preference-service", "io.samtykke.preference.updated.v1", now, null, tenant, subject,
+                version, null, null).forEach((k, v) -> r.headers().add(k, v));
+        return r;
+    }
+
     public static ConsentEvent send(ConsentEvent e) {
         send(record(e));
         return e;

@@ -29,21 +29,30 @@ class PlatformEndpointsTest {
     }
 
     @Test
-    void openApiDescribesTheEntriesPathAndTheBearerScheme() {
+    void openApiDescribesEveryPathAndTheBearerScheme() {
         given().queryParam("format", "json").get("/q/openapi")
                 .then().statusCode(200)
                 .body("paths.'/v1/entries'.get", notNullValue())
+                .body("paths.'/v1/entries/{index}'.get", notNullValue())
+                .body("paths.'/v1/checkpoint'.get", notNullValue())
+                .body("paths.'/v1/public-key'.get", notNullValue())
+                .body("paths.'/v1/proofs/inclusion'.get", notNullValue())
+                .body("paths.'/v1/proofs/consistency'.get", notNullValue())
+                .body("paths.'/v1/export'.get", notNullValue())
+                .body("paths.'/v1/receipts/{eventId}'.get", notNullValue())
+                .body("paths.'/v1/subjects/{subjectId}/key'.delete", notNullValue())
                 .body("components.securitySchemes.bearer.scheme", equalTo("bearer"));
     }
 
     @Test
-    void prometheusMetricsCountIngestedEvents() {
+    void prometheusMetricsCountIngestedEventsAndCheckpointLag() {
         Auditor auditor = Auditor.newTenant();
         Events.send(Events.consent(auditor.tenant, "metrics-probe", "newsletter", ConsentState.GRANTED, 1));
-        auditor.awaitEntries(1);
+        auditor.awaitCheckpoint(1);
         given().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("samtykke_audit_ingested_total{outcome=\"stored\""))
+                .body(containsString("samtykke_audit_checkpoint_lag_seconds_count"))
                 .body(containsString("http_server_requests_seconds_count"));
     }
 }

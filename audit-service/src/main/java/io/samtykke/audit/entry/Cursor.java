@@ -4,27 +4,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;
 
-/** The opaque page cursor: the seq of the last entry a page returned. */
-final class Cursor {
+/** The opaque page cursor: the seq of the last entry a page returned, and the direction of reading. */
+record Cursor(long seq, boolean newestFirst) {
 
-    private static final String PREFIX = "after:";
+    private static final String AFTER = "after:";
+    private static final String BEFORE = "before:";
 
-    private Cursor() {
+    String encode() {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(((newestFirst ? BEFORE : AFTER) + seq).getBytes(StandardCharsets.UTF_8));
     }
 
-    static String after(long seq) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + seq).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The seq the cursor points after; empty when it is not a cursor this service issued. */
-    static Optional<Long> decode(String cursor) {
+    /** The cursor, or empty when it is not one this service issued. */
+    static Optional<Cursor> decode(String cursor) {
         try {
             String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (!s.startsWith(PREFIX)) {
+            boolean newestFirst = s.startsWith(BEFORE);
+            if (!newestFirst && !s.startsWith(AFTER)) {
                 return Optional.empty();
             }
-            long seq = Long.parseLong(s.substring(PREFIX.length()));
-            return seq < 0 ? Optional.empty() : Optional.of(seq);
+            long seq = Long.parseLong(s.substring((newestFirst ? BEFORE : AFTER).length()));
+            return seq < 0 ? Optional.empty() : Optional.of(new Cursor(seq, newestFirst));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

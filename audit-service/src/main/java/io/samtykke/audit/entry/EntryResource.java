@@ -2,6 +2,7 @@ package io.samtykke.audit.entry;
 
 import io.samtykke.audit.problem.ProblemException;
 import io.samtykke.audit.problem.ProblemType;
+import io.samtykke.audit.problem.QueryParams;
 import io.samtykke.audit.security.Caller;
 import io.samtykke.audit.security.Callers;
 import io.smallrye.mutiny.Uni;
@@ -9,6 +10,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -25,7 +27,6 @@ public class EntryResource {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 500;
-    private static final int MAX_FILTER_LENGTH = 256;
 
     @Inject
     EntryQueries queries;
@@ -35,30 +36,67 @@ public class EntryResource {
 
     @GET
     @RolesAllowed(Caller.AUDITOR)
-    @Operation(summary = "The tenant's audit entries in seq order, one page at a time",
-            description = "Every event received, as received, optionally only those of one subject, purpose or event type.")
+    @Operation(summary = "The tenant's audit entries, one page at a time",
+            description = "Every event received, oldest first (or newest first with order=desc), optionally only those of one"
+                    + " subject, purpose, event type or event-time range.")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is absent on the last")
-    @APIResponse(responseCode = "400", description = "Invalid limit or cursor", content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "400", description = "Invalid parameter", content = @Content(mediaType = "application/problem+json"))
     public Uni<EntryPage> list(
             @Parameter(description = "Only entries of this subject id") @QueryParam("subject") String subject,
             @Parameter(description = "Only entries of this purpose key") @QueryParam("purpose") String purpose,
             @Parameter(description = "Only entries of this event type, e.g. io.samtykke.consent.withdrawn.v1")
             @QueryParam("type") String type,
+            @Parameter(description = "Only events at or after this time (RFC 3339)") @QueryParam("from") String from,
+            @Parameter(description = "Only events before this time (RFC 3339)") @QueryParam("to") String to,
+            @Parameter(description = "asc (oldest first, default) or desc (newest first)") @QueryParam("order") String order,
             @Parameter(description = "Page size, 1-500, default 100") @QueryParam("limit") String limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         Caller caller = callers.current();
-        EntryQueries.Filter filter = new EntryQueries.Filter(filter(subject, "subject"), filter(purpose, "purpose"),
-                filter(type, "type"));
-        long after = cursor == null ? -1 : Cursor.decode(cursor).orElseThrow(() ->
-                ProblemException.at(ProblemType.VALIDATION, "/query/cursor", "is not a cursor this service issued"));
-        return queries.page(caller.tenant(), filter, after, limit(limit));
+        boolean newestFirst = newestFirst(order);
+        Cursor after = null;
+        if (cursor != null) {
+            after = Cursor.decode(cursor).orElseThrow(() -> QueryParams.invalid("cursor", "is not a cursor this service issued"));
+            if (after.newestFirst() != newestFirst) {
+                throw QueryParams.invalid("cursor", "was issued for the other order");
+            }
+        }
+        return queries.page(caller.tenant(), filter(subject, purpose, type, from, to), after, newestFirst, limit(limit));
     }
 
-    private static String filter(String value, String name) {
-        if (value != null && value.length() > MAX_FILTER_LENGTH) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/" + name, "is longer than " + MAX_FILTER_LENGTH + " characters");
+    @GET
+    @Path("{index}")
+    @RolesAllowed(Caller.AUDITOR)
+    @Operation(summary = "One entry by its seq (leaf index), with its canonical entry bytes",
+            description = "entry is base64 of the bytes whose SHA-256(0x00 || bytes) is leafHash: check it, then check the"
+                    + " leaf hash with GET /v1/proofs/inclusion against a checkpoint.")
+    @APIResponse(responseCode = "200", description = "The entry")
+    @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/problem+json"))
+    public Uni<AuditEntry> get(@PathParam("index") String index) {
+        Caller caller = callers.current();
+        long seq = QueryParams.wholeNumber(index, "index").orElseThrow();
+        return queries.bySeq(caller.tenant(), seq).map(e -> e.orElseThrow(() ->
+                new ProblemException(ProblemType.NOT_FOUND, "the log has no entry " + seq)));
+    }
+
+    /** The filter of the query parameters shared by entries and exports. */
+    public static EntryQueries.Filter filter(String subject, String purpose, String type, String from, String to) {
+        EntryQueries.Filter filter = new EntryQueries.Filter(QueryParams.text(subject, "subject"), QueryParams.text(purpose, "purpose"),
+                QueryParams.text(type, "type"), QueryParams.instant(from, "from").orElse(null),
+                QueryParams.instant(to, "to").orElse(null));
+        if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
+            throw QueryParams.invalid("to", "must be after from");
         }
-        return value == null || value.isEmpty() ? null : value;
+        return filter;
+    }
+
+    private static boolean newestFirst(String order) {
+        if (order == null || order.equals("asc")) {
+            return false;
+        }
+        if (order.equals("desc")) {
+            return true;
+        }
+        throw QueryParams.invalid("order", "must be asc or desc");
     }
 
     private static int limit(String value) {
@@ -67,7 +105,7 @@ public class EntryResource {
         }
         int limit = value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : 0;
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/limit", "must be a whole number from 1 to " + MAX_LIMIT);
+            throw QueryParams.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
         }
         return limit;
     }

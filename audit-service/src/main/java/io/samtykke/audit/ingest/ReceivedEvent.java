@@ -1,6 +1,7 @@
 package io.samtykke.audit.ingest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.CloudEventHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,8 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +24,11 @@ import java.util.UUID;
  * One Kafka record read as a CloudEvent in binary mode, with everything the audit log keeps of it.
  * Plain Java: {@link #of} refuses a record the log cannot attribute to a tenant and an event id.
  *
- * @param subjectId from the record key {@code tenantId/subjectId}; null when the key has another shape
- * @param purpose   {@code ce_subject}; null when absent (e.g. preference events)
- * @param headers   every header in arrival order: UTF-8 text as a string, anything else as {@code {"base64": ...}}
- * @param payload   the record value, byte for byte
+ * @param subjectId  from the record key {@code tenantId/subjectId}; null when the key has another shape
+ * @param purpose    {@code ce_subject}; null when absent (e.g. preference events)
+ * @param subjectSeq {@code ce_subjectseq} when it is a whole number, else null
+ * @param payload    the record value, byte for byte
+ * @param json       the payload parsed
  */
 public record ReceivedEvent(
         String tenantId,
@@ -37,11 +38,12 @@ public record ReceivedEvent(
         String subjectId,
         String purpose,
         Instant eventTime,
+        Long subjectSeq,
         String topic,
         int partition,
         long offset,
-        Map<String, Object> headers,
-        byte[] payload) {
+        byte[] payload,
+        JsonNode json) {
 
     /** The attributes without which an event cannot be placed in a tenant's log. */
     static final List<String> REQUIRED = List.of(CloudEventHeaders.SPECVERSION, CloudEventHeaders.ID,
@@ -49,7 +51,7 @@ public record ReceivedEvent(
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** A record that is not an event the log can keep, and why. */
+    /** A record that is not an event the log can keep, and why: the reason its dead letter carries. */
     public static final class NotAnEvent extends Exception {
         NotAnEvent(String why) {
             super(why, null, false, false);
@@ -57,15 +59,11 @@ public record ReceivedEvent(
     }
 
     public static ReceivedEvent of(ConsumerRecord<String, byte[]> record) throws NotAnEvent {
-        Map<String, Object> headers = new LinkedHashMap<>();
-        Map<String, String> text = new LinkedHashMap<>();
+        Map<String, String> text = new HashMap<>();
         for (Header h : record.headers()) {
             String value = h.value() == null ? null : utf8(h.value());
             if (value != null) {
-                headers.put(h.key(), value);
                 text.put(h.key(), value);
-            } else {
-                headers.put(h.key(), h.value() == null ? null : Map.of("base64", Base64.getEncoder().encodeToString(h.value())));
             }
         }
         List<String> missing = REQUIRED.stream().filter(name -> isBlank(text.get(name))).toList();
@@ -87,13 +85,16 @@ public record ReceivedEvent(
         } catch (DateTimeParseException e) {
             throw new NotAnEvent("ce_time " + text.get(CloudEventHeaders.TIME) + " is not an RFC 3339 timestamp");
         }
-        if (record.value() == null || !isJson(record.value())) {
+        JsonNode json = record.value() == null || record.value().length == 0 ? null : parse(record.value());
+        if (json == null) {
             throw new NotAnEvent("the payload is not JSON");
         }
         String tenant = text.get(CloudEventHeaders.TENANT_ID);
+        String seq = text.get(CloudEventHeaders.SUBJECT_SEQ);
         return new ReceivedEvent(tenant, eventId, text.get(CloudEventHeaders.TYPE), text.get(CloudEventHeaders.SOURCE),
-                subjectOf(record.key(), tenant), text.get(CloudEventHeaders.SUBJECT), time, record.topic(),
-                record.partition(), record.offset(), headers, record.value());
+                subjectOf(record.key(), tenant), text.get(CloudEventHeaders.SUBJECT), time,
+                seq != null && seq.matches("[0-9]{1,15}") ? Long.valueOf(seq) : null, record.topic(), record.partition(),
+                record.offset(), record.value(), json);
     }
 
     /** The subject of key {@code tenantId/subjectId}; subject ids never contain a slash. */
@@ -107,7 +108,7 @@ public record ReceivedEvent(
         return slash < 0 ? rest : rest.substring(0, slash);
     }
 
-    /** Strict UTF-8 without NUL (which PostgreSQL text cannot hold), else null. */
+    /** Strict UTF-8 without NUL, else null. */
     private static String utf8(byte[] bytes) {
         try {
             String s = StandardCharsets.UTF_8.newDecoder()
@@ -120,12 +121,11 @@ public record ReceivedEvent(
         }
     }
 
-    private static boolean isJson(byte[] bytes) {
+    private static JsonNode parse(byte[] bytes) {
         try {
-            JSON.readTree(bytes);
-            return bytes.length > 0;
+            return JSON.readTree(bytes);
         } catch (IOException e) {
-            return false;
+            return null;
         }
     }
 

@@ -9,4 +9,10 @@ import java.util.Set;
 public record Caller(String tenant, String subject, Set<String> roles) {
 
     public static final String AUDITOR = "auditor";
+    public static final String SUBJECT = "subject";
+    public static final String DPO = "dpo";
+
+    public boolean is(String role) {
+        return roles.contains(role);
+    }
 }

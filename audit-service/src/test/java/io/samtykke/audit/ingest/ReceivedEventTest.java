@@ -13,7 +13,6 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -22,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReceivedEventTest {
 
@@ -41,7 +41,7 @@ class ReceivedEventTest {
         assertEquals(Topics.CONSENT_EVENTS, e.topic());
         assertEquals(2, e.partition());
         assertEquals(41L, e.offset());
-        assertEquals("7", e.headers().get("ce_subjectseq"));
+        assertEquals(7L, e.subjectSeq());
         assertArrayEquals(record.value(), e.payload());
     }
 
@@ -73,10 +73,33 @@ class ReceivedEventTest {
     }
 
     @Test
-    void binaryHeadersAreKeptAsBase64() throws NotAnEvent {
+    void aConsentEventThatKeepsTheContractIsAConsentEvent() throws NotAnEvent {
+        assertTrue(ContractCheck.isConsentEvent(ReceivedEvent.of(consumed(Events.record(EVENT)))));
+        assertTrue(ContractCheck.isConsentEvent(ReceivedEvent.of(consumed(Events.optOut(EVENT)))));
+    }
+
+    @Test
+    void aConsentPayloadThatBreaksItsSchemaIsRefused() throws NotAnEvent {
         ProducerRecord<String, byte[]> r = Events.record(EVENT);
-        r.headers().add("x-binary", new byte[] {(byte) 0xff, 0, 1});
-        assertEquals(Map.of("base64", "/wAB"), ReceivedEvent.of(consumed(r)).headers().get("x-binary"));
+        String broken = new String(r.value(), StandardCharsets.UTF_8).replace("\"legalBasis\":\"CONSENT\"", "\"legalBasis\":\"WHIM\"");
+        ReceivedEvent e = ReceivedEvent.of(consumed(new ProducerRecord<>(r.topic(), null, r.key(),
+                broken.getBytes(StandardCharsets.UTF_8), r.headers())));
+        NotAnEvent refused = assertThrows(NotAnEvent.class, () -> ContractCheck.isConsentEvent(e));
+        assertThat(refused.getMessage(), containsString("consent-event.v1.json"));
+        assertThat(refused.getMessage(), containsString("legalBasis"));
+    }
+
+    @Test
+    void headersOrAKeyThatDisagreeWithTheConsentPayloadAreRefused() throws NotAnEvent {
+        ReceivedEvent otherSubject = ReceivedEvent.of(consumed(withKey("acme/bo")));
+        assertThat(assertThrows(NotAnEvent.class, () -> ContractCheck.isConsentEvent(otherSubject)).getMessage(),
+                containsString("the record key's subject is bo but the payload says anna"));
+        ReceivedEvent otherType = ReceivedEvent.of(consumed(withHeader("ce_type", "io.samtykke.consent.granted.v1")));
+        assertThat(assertThrows(NotAnEvent.class, () -> ContractCheck.isConsentEvent(otherType)).getMessage(),
+                containsString("the state of ce_type is GRANTED but the payload says WITHDRAWN"));
+        ReceivedEvent unknownType = ReceivedEvent.of(consumed(withHeader("ce_type", "io.samtykke.consent.maybe.v1")));
+        assertThat(assertThrows(NotAnEvent.class, () -> ContractCheck.isConsentEvent(unknownType)).getMessage(),
+                containsString("is not a consent event type"));
     }
 
     @Test

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,6 +180,18 @@ public final class LocalCluster {
         if (service.name().equals("consent-service")) {
             defaultTo(env, "SAMTYKKE_DEMO_ENABLED", "true");
             defaultTo(env, "SAMTYKKE_IDENTIFIERS_MASTER_KEY", developmentSecret(keys.resolve("identifiers-master-key")));
+        }
+        if (service.name().equals("preference-service")) {
+            // signs preference center and unsubscribe links, so links in emails survive restarts
+            defaultTo(env, "SAMTYKKE_LINKS_SECRET", developmentSecret(keys.resolve("links-secret")));
+            // withdrawals from the preference center go to consent-service with tokens signed by the development key
+            defaultTo(env, "SAMTYKKE_CONSENT_SERVICE_SIGNING_KEY_FILE", keys.resolve("jwt-private.pk8").toString());
+        }
+        if (service.name().equals("audit-service")) {
+            // signs the audit log's checkpoints; kept, so checkpoints signed before a restart still verify
+            defaultTo(env, "SAMTYKKE_AUDIT_SIGNING_KEY_FILE", developmentSigningKey(keys.resolve("audit-signing-key.pem")).toString());
+            // wraps each person's data key in the audit log; without it their sealed values cannot be read
+            defaultTo(env, "SAMTYKKE_AUDIT_KEY_ENCRYPTION_KEY", developmentSecret(keys.resolve("audit-key-encryption-key")));
         }
         return env;
     }
@@ -367,6 +381,21 @@ public final class LocalCluster {
             Files.writeString(file, Base64.getEncoder().encodeToString(key), StandardCharsets.US_ASCII);
         }
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
+    }
+
+    /** An Ed25519 private key as PKCS#8 PEM, generated once per data folder: development only, never in the repository. */
+    private static Path developmentSigningKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            try {
+                byte[] der = KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded();
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                        + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this Java runtime has no Ed25519", e);
+            }
+        }
+        return file;
     }
 
     /** The development keys sign tokens for any tenant and role: other local users need not read them. */

@@ -1,0 +1,86 @@
+package io.samtykke.audit.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.samtykke.audit.ingest.ReceivedEvent.NotAnEvent;
+import io.samtykke.contract.ConsentEventType;
+import io.samtykke.contract.ConsentState;
+import io.samtykke.contract.Schemas;
+import io.samtykke.contract.Topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The event contract as the log enforces it: a payload must validate against the JSON Schema the
+ * contract publishes for its topic, and a consent event's headers and key must say what its payload
+ * says. A record that fails is not evidence of anything; it goes to the dead-letter topic instead.
+ */
+final class ContractCheck {
+
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
+            builder -> builder.schemaMappers(m -> m.mapPrefix(Schemas.BASE, "classpath:" + Schemas.RESOURCE_FOLDER)));
+    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+    private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
+    private static final int MAX_REPORTED = 5;
+
+    private ContractCheck() {
+    }
+
+    /** True when {@code e} is a consent event (and keeps the contract); throws when it breaks the contract. */
+    static boolean isConsentEvent(ReceivedEvent e) throws NotAnEvent {
+        String schema = Schemas.forTopic(e.topic());
+        if (schema != null) {
+            Set<ValidationMessage> errors = SCHEMAS.computeIfAbsent(schema, id -> FACTORY.getSchema(SchemaLocation.of(id), CONFIG))
+                    .validate(e.json());
+            if (!errors.isEmpty()) {
+                throw new NotAnEvent("the payload does not match " + schema + ": " + errors.stream().limit(MAX_REPORTED)
+                        .map(ValidationMessage::getMessage).toList());
+            }
+        }
+        if (!Topics.CONSENT_EVENTS.equals(e.topic()) && !Topics.CONSENT_OPTOUTS.equals(e.topic())) {
+            return false;
+        }
+        ConsentEventType type;
+        try {
+            type = ConsentEventType.fromType(e.type());
+        } catch (IllegalArgumentException ex) {
+            throw new NotAnEvent("ce_type " + e.type() + " is not a consent event type");
+        }
+        JsonNode p = e.json();
+        List<String> mismatches = new ArrayList<>();
+        same(mismatches, "ce_id", e.eventId().toString(), p.path("eventId").asText(null));
+        same(mismatches, "ce_tenantid", e.tenantId(), p.path("tenantId").asText(null));
+        same(mismatches, "the record key's subject", e.subjectId(), p.path("subjectId").asText(null));
+        same(mismatches, "ce_subject", e.purpose(), p.path("purpose").asText(null));
+        same(mismatches, "the state of ce_type", type.state().name(), stateOf(p));
+        if (!mismatches.isEmpty()) {
+            throw new NotAnEvent("the headers and key disagree with the payload: " + String.join("; ", mismatches));
+        }
+        return true;
+    }
+
+    private static String stateOf(JsonNode payload) {
+        String state = payload.path("state").asText(null);
+        try {
+            return state == null ? null : ConsentState.valueOf(state).name();
+        } catch (IllegalArgumentException e) {
+            return state;
+        }
+    }
+
+    private static void same(List<String> mismatches, String what, String header, String payload) {
+        if (!Objects.equals(header, payload)) {
+            mismatches.add(what + " is " + header + " but the payload says " + payload);
+        }
+    }
+}
