@@ -151,6 +151,7 @@ public final class AuditBench {
                         verified.valid() ? "valid" : "INVALID: " + verified.message(), verifySeconds, verified.entries() / verifySeconds);
             }
         }
+        System.exit(0); // the in-process Kafka broker's threads would keep the JVM alive
     }
 
     private record Ingest(double seconds, double rate) {

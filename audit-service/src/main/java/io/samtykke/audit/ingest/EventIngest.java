@@ -1,6 +1,7 @@
 package io.samtykke.audit.ingest;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.samtykke.audit.ingest.ReceivedEvent.NotAnEvent;
@@ -93,13 +94,25 @@ public class EventIngest {
         if (!ContractCheck.isConsentEvent(event)) {
             return new Admitted(event, null);
         }
-        Map<String, Object> payload = json.convertValue(event.json(), PLAIN);
-        try {
-            CanonicalJson.write(payload);
-        } catch (IllegalArgumentException e) {
-            throw new NotAnEvent("the payload cannot be written as canonical JSON: " + e.getMessage());
+        JsonNode number = unwritableNumber(event.json());
+        if (number != null) {
+            throw new NotAnEvent("the payload holds the number " + number + ", which is no whole number within ±2^53");
         }
-        return new Admitted(event, payload);
+        return new Admitted(event, json.convertValue(event.json(), PLAIN));
+    }
+
+    /** A number canonical entry bytes cannot hold (a fraction or beyond ±2^53), or null. */
+    private static JsonNode unwritableNumber(JsonNode node) {
+        if (node.isNumber()) {
+            return CanonicalJson.isWritable(node.numberValue()) ? null : node;
+        }
+        for (JsonNode child : node) {
+            JsonNode found = unwritableNumber(child);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     private Uni<Void> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {

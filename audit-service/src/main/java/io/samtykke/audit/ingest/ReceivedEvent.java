@@ -49,6 +49,11 @@ public record ReceivedEvent(
     static final List<String> REQUIRED = List.of(CloudEventHeaders.SPECVERSION, CloudEventHeaders.ID,
             CloudEventHeaders.SOURCE, CloudEventHeaders.TYPE, CloudEventHeaders.TIME, CloudEventHeaders.TENANT_ID);
 
+    /** The headers the log reads; the rest stay on the record (and go with it to the dead-letter topic). */
+    private static final List<String> READ = List.of(CloudEventHeaders.SPECVERSION, CloudEventHeaders.ID,
+            CloudEventHeaders.SOURCE, CloudEventHeaders.TYPE, CloudEventHeaders.TIME, CloudEventHeaders.TENANT_ID,
+            CloudEventHeaders.SUBJECT, CloudEventHeaders.SUBJECT_SEQ);
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A record that is not an event the log can keep, and why: the reason its dead letter carries. */
@@ -60,10 +65,11 @@ public record ReceivedEvent(
 
     public static ReceivedEvent of(ConsumerRecord<String, byte[]> record) throws NotAnEvent {
         Map<String, String> text = new HashMap<>();
-        for (Header h : record.headers()) {
-            String value = h.value() == null ? null : utf8(h.value());
+        for (String name : READ) {
+            Header h = record.headers().lastHeader(name);
+            String value = h == null || h.value() == null ? null : utf8(h.value());
             if (value != null) {
-                text.put(h.key(), value);
+                text.put(name, value);
             }
         }
         List<String> missing = REQUIRED.stream().filter(name -> isBlank(text.get(name))).toList();

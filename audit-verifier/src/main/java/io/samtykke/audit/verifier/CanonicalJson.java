@@ -1,5 +1,6 @@
 package io.samtykke.audit.verifier;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,8 +10,8 @@ import java.util.Map;
 /**
  * The JSON Canonicalization Scheme (RFC 8785) for the values audit entries hold: objects with their
  * members sorted by UTF-16 code units, no whitespace, strings escaped only where JSON requires it
- * (control characters as {@code \b \t \n \f \r} or lowercase hexadecimal escapes), and integers within
- * ±2^53 in plain decimal. Fractions and larger numbers are refused rather than rounded: they are
+ * (control characters as {@code \b \t \n \f \r} or lowercase hexadecimal escapes), and whole numbers
+ * within ±2^53 in plain decimal. Fractions and larger numbers are refused rather than rounded: they are
  * where JCS implementations disagree, and no entry field needs them.
  */
 public final class CanonicalJson {
@@ -34,12 +35,8 @@ public final class CanonicalJson {
             string(s, out);
         } else if (value instanceof Boolean b) {
             out.append(b);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof BigInteger) {
-            BigInteger n = value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
-            if (n.abs().compareTo(MAX_SAFE) > 0) {
-                throw new IllegalArgumentException("integer " + n + " is outside ±2^53-1");
-            }
-            out.append(n);
+        } else if (value instanceof Number number) {
+            out.append(integer(number));
         } else if (value instanceof Map<?, ?> map) {
             List<String> names = new ArrayList<>(map.size());
             for (Object name : map.keySet()) {
@@ -70,6 +67,40 @@ public final class CanonicalJson {
             out.append(']');
         } else {
             throw new IllegalArgumentException("no canonical JSON for " + value.getClass().getSimpleName() + " " + value);
+        }
+    }
+
+    /**
+     * A number as JCS writes it, for the numbers entries hold: whole numbers within ±2^53-1 (also when they come
+     * as 1.0), written in plain decimal, as the ECMAScript serialization JCS uses would.
+     */
+    private static BigInteger integer(Number number) {
+        BigInteger n;
+        if (number instanceof BigInteger big) {
+            n = big;
+        } else if (number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte) {
+            n = BigInteger.valueOf(number.longValue());
+        } else {
+            BigDecimal d = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
+            try {
+                n = d.toBigIntegerExact();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("number " + number + " is not a whole number");
+            }
+        }
+        if (n.abs().compareTo(MAX_SAFE) > 0) {
+            throw new IllegalArgumentException("integer " + n + " is outside ±2^53-1");
+        }
+        return n;
+    }
+
+    /** True when {@link #write} can write the number. */
+    public static boolean isWritable(Number number) {
+        try {
+            integer(number);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -255,7 +255,8 @@ public final class ExportVerifier {
                 + Base64.getEncoder().encodeToString(checkpoint.rootHash()));
     }
 
-    private static byte[] base64(Object value, String what) throws VerificationException {
+    /** A base64 member of an export line or receipt, or why it is not one. */
+    static byte[] base64(Object value, String what) throws VerificationException {
         if (value instanceof String s) {
             try {
                 return Base64.getDecoder().decode(s);

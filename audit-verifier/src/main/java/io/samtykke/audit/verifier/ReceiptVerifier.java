@@ -3,7 +3,6 @@ package io.samtykke.audit.verifier;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +30,7 @@ public final class ReceiptVerifier {
         if (!checkpoint.origin().equals(key.name())) {
             throw new VerificationException("the checkpoint is of log " + checkpoint.origin() + ", the key of " + key.name());
         }
-        byte[] bytes = base64(proof.get("entry"), "the proof's entry");
+        byte[] bytes = ExportVerifier.base64(proof.get("entry"), "the proof's entry");
         LogEntry entry = LogEntry.parse(bytes);
         if (!(proof.get("leafIndex") instanceof Long index) || index != entry.seq()) {
             throw new VerificationException("the proof's leafIndex " + proof.get("leafIndex") + " is not the entry's seq "
@@ -46,7 +45,7 @@ public final class ReceiptVerifier {
             throw new VerificationException("the proof carries no inclusionProof");
         }
         for (Object h : hashes) {
-            path.add(base64(h, "an inclusion proof hash"));
+            path.add(ExportVerifier.base64(h, "an inclusion proof hash"));
         }
         if (!Proofs.verifyInclusion(index, size, MerkleTree.leafHash(bytes), path, checkpoint.rootHash())) {
             throw new VerificationException("the record is not in the log: its inclusion proof does not lead to the"
@@ -81,16 +80,5 @@ public final class ReceiptVerifier {
             return purpose.get("purpose");
         }
         return null;
-    }
-
-    private static byte[] base64(Object value, String what) throws VerificationException {
-        if (value instanceof String s) {
-            try {
-                return Base64.getDecoder().decode(s);
-            } catch (IllegalArgumentException e) {
-                // reported below
-            }
-        }
-        throw new VerificationException(what + " is not base64");
     }
 }

@@ -42,13 +42,16 @@ class CanonicalJsonTest {
     }
 
     @Test
-    void integersUpTo2To53AreWrittenPlainAndOtherNumbersRefused() {
+    void wholeNumbersUpTo2To53AreWrittenPlainAndOtherNumbersRefused() {
         assertEquals("[0,-1,9007199254740991,true,null]", CanonicalJson.write(java.util.Arrays.asList(0, -1L,
                 9007199254740991L, true, null)));
+        assertEquals("[1,-20,3]", CanonicalJson.write(List.of(1.0, new BigDecimal("-2E+1"), 3.0f)), "as JCS writes 1.0: 1");
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(9007199254740992L));
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(BigInteger.TEN.pow(20)));
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(1.5));
-        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(new BigDecimal("1.0")));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(new BigDecimal("0.1")));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(1e300));
     }
 
     @Test
