@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -164,11 +165,12 @@ class AuditIngestTest {
     @Test
     void entriesAreFilteredBySubjectPurposeTypeAndTimeAndPagedEitherWay() {
         Auditor auditor = Auditor.newTenant();
-        Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
-        Events.send(Events.consent(auditor.tenant, "anna", "sms-offers", ConsentState.GRANTED, 2));
-        Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 3));
-        Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1));
-        List<Map<String, Object>> all = auditor.awaitEntries(4);
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+        Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1, t));
+        Events.send(Events.consent(auditor.tenant, "anna", "sms-offers", ConsentState.GRANTED, 2, t.plusSeconds(1)));
+        ConsentEvent third = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 3, t.plusSeconds(2)));
+        ConsentEvent fourth = Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1, t.plusSeconds(3)));
+        auditor.awaitEntries(4);
 
         assertEquals(3, auditor.entries(Map.of("subject", "anna")).getList("entries").size());
         assertEquals(List.of("bo"), auditor.entries(Map.of("subject", "bo")).getList("entries.subjectId"));
@@ -177,9 +179,11 @@ class AuditIngestTest {
                 .getList("entries.subjectId"));
         assertEquals(List.of("sms-offers"), auditor.entries(Map.of("subject", "anna", "purpose", "sms-offers"))
                 .getList("entries.purpose"));
-        String thirdTime = (String) all.get(2).get("eventTime");
-        assertEquals(List.of(2, 3), auditor.entries(Map.of("from", thirdTime)).getList("entries.seq"));
-        assertEquals(List.of(0, 1), auditor.entries(Map.of("to", thirdTime)).getList("entries.seq"));
+        assertEquals(Set.of(third.eventId().toString(), fourth.eventId().toString()),
+                Set.copyOf(auditor.entries(Map.of("from", t.plusSeconds(2).toString())).getList("entries.eventId")));
+        assertEquals(2, auditor.entries(Map.of("to", t.plusSeconds(2).toString())).getList("entries").size(), "to is exclusive");
+        assertEquals(List.of(third.eventId().toString()), auditor.entries(Map.of("from", t.plusSeconds(2).toString(),
+                "to", t.plusSeconds(3).toString())).getList("entries.eventId"));
 
         var first = auditor.entries(Map.of("limit", 3));
         assertEquals(List.of(0, 1, 2), first.getList("entries.seq"));

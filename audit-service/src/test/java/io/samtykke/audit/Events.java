@@ -36,7 +36,11 @@ public final class Events {
 
     /** A consent event of {@code tenant}: the subject's {@code seq}-th change, to {@code state}. */
     public static ConsentEvent consent(String tenant, String subject, String purpose, ConsentState state, long seq) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return consent(tenant, subject, purpose, state, seq, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** The same, made by the person at {@code now}. */
+    public static ConsentEvent consent(String tenant, String subject, String purpose, ConsentState state, long seq, Instant now) {
         ConsentAction action = switch (state) {
             case GRANTED -> ConsentAction.GRANT;
             case DENIED -> ConsentAction.DENY;

@@ -117,7 +117,8 @@ class ExportTest {
         Auditor auditor = logOf20();
         Checkpoint checkpoint = auditor.checkpoint();
         Tamper.entries(auditor.tenant, """
-                update audit_entry set entry = convert_to(replace(convert_from(entry, 'UTF8'), '"state":"GRANTED"', '"state":"DENIED"'), 'UTF8')
+                update audit_entry set entry = convert_to(replace(convert_from(entry, 'UTF8'), '"source":"/samtykke/consent-service"',
+                    '"source":"/samtykke/elsewhere"'), 'UTF8')
                 where tenant_id = ? and seq = 7""");
 
         ExportVerifier.Result result = auditor.verify(auditor.export(Map.of()), null);
@@ -135,7 +136,8 @@ class ExportTest {
     void aChangedEntryWithARecomputedLeafHashNoLongerHashesToTheSignedRoot() {
         Auditor auditor = logOf20();
         Tamper.entries(auditor.tenant, """
-                update audit_entry set entry = convert_to(replace(convert_from(entry, 'UTF8'), '"state":"GRANTED"', '"state":"DENIED"'), 'UTF8')
+                update audit_entry set entry = convert_to(replace(convert_from(entry, 'UTF8'), '"source":"/samtykke/consent-service"',
+                    '"source":"/samtykke/elsewhere"'), 'UTF8')
                 where tenant_id = ? and seq = 7""");
         Tamper.entries(auditor.tenant, "update audit_entry set leaf_hash = sha256('\\x00'::bytea || entry) where tenant_id = ? and seq = 7");
         ExportVerifier.Result result = auditor.verify(auditor.export(Map.of()), null);

@@ -1,6 +1,7 @@
 package io.samtykke.testsupport;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 import java.util.Map;
@@ -44,6 +45,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static KafkaBroker startEmbedded() {
+        keepKafkaFromEndingTheJvm();
         try {
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true)
@@ -59,6 +61,23 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the embedded Kafka broker", e);
         }
+    }
+
+    /**
+     * The broker runs inside the test JVM. Kafka's test kit registers its own JVM shutdown hook that
+     * deletes the broker's directory; run at the same time as ours (which is still stopping the
+     * broker), it pulls the log directory away from a live broker, which then halts the JVM with
+     * status 1 after every test passed. So the kit gets no hook of its own (closing the kit deletes
+     * the directory once the broker is down), and Kafka's "end the process" calls are reported on
+     * stderr instead: a broker that really broke still fails the tests that use it.
+     */
+    private static void keepKafkaFromEndingTheJvm() {
+        Exit.setShutdownHookAdder((name, hook) -> { });
+        Exit.Procedure report = (code, message) -> System.err.println(
+                "test-support: the embedded Kafka broker asked to end the JVM with status " + code
+                        + (message == null ? "" : " (" + message + ")") + "; ignored");
+        Exit.setExitProcedure(report);
+        Exit.setHaltProcedure(report);
     }
 
     private static KafkaBroker startContainer() {

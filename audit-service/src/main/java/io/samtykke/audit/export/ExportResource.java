@@ -23,6 +23,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -76,10 +78,6 @@ public class ExportResource {
     @Inject
     AuditConfig config;
 
-    /** One page of an export: the raw page size read (0 ends the export) and its text. */
-    private record Page(int read, long lastSeq, Buffer text) {
-    }
-
     @GET
     // no @Produces: the content type follows the format parameter (set below), which RestMulti alone allows
     @RolesAllowed(Caller.AUDITOR)
@@ -115,21 +113,25 @@ public class ExportResource {
                                 + "." + extension + "\"")));
     }
 
+    /**
+     * The header, then page after page of entries: the next page's rows are read from the database while the
+     * current page is opened and written (one page ahead, no more), so memory stays constant whatever the size.
+     */
     private Multi<Buffer> body(String tenant, StoredCheckpoint checkpoint, EntryQueries.Filter filter, boolean csv) {
         boolean complete = filter.isAll();
         Buffer first = Buffer.buffer(csv ? csvHeader(complete) : header(tenant, checkpoint, filter, complete));
         Multi<Buffer> pages = Multi.createBy().repeating()
-                .uni(() -> new long[] {-1}, after -> page(tenant, checkpoint.size(), filter, complete, csv, after[0])
-                        .invoke(p -> after[0] = p.lastSeq()))
-                .until(p -> p.read() == 0)
-                .map(Page::text);
+                .uni(() -> new long[] {-1}, after -> queries.rows(tenant, filter, after[0], checkpoint.size(), false,
+                                config.export().pageSize())
+                        .invoke(rows -> rows.forEach(r -> after[0] = r.getLong("seq"))))
+                .until(rows -> rows.size() == 0)
+                .onItem().transformToUni(rows -> page(tenant, checkpoint.size(), complete, csv, rows)).concatenate(true);
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), pages);
     }
 
-    private Uni<Page> page(String tenant, long treeSize, EntryQueries.Filter filter, boolean complete, boolean csv, long after) {
-        return queries.rows(tenant, filter, after, treeSize, false, config.export().pageSize())
-                .flatMap(rows -> reader.read(tenant, rows))
-                .flatMap(entries -> complete || entries.isEmpty() ? Uni.createFrom().item(entries) : withProofs(tenant, treeSize, entries))
+    private Uni<Buffer> page(String tenant, long treeSize, boolean complete, boolean csv, RowSet<Row> rows) {
+        return reader.read(tenant, rows)
+                .flatMap(entries -> complete ? Uni.createFrom().item(entries) : withProofs(tenant, treeSize, entries))
                 .map(entries -> {
                     Buffer text = Buffer.buffer(entries.size() * 3000);
                     for (AuditEntry e : entries) {
@@ -140,8 +142,7 @@ public class ExportResource {
                         }
                         text.appendByte((byte) '\n');
                     }
-                    long last = entries.isEmpty() ? after : entries.get(entries.size() - 1).seq();
-                    return new Page(entries.size(), last, text);
+                    return text;
                 });
     }
 

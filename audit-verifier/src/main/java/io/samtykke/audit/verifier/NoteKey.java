@@ -85,10 +85,6 @@ public final class NoteKey {
         return name + "+" + hex(keyId) + "+" + Base64.getEncoder().encodeToString(typed);
     }
 
-    public byte[] publicKey() {
-        return publicKey.clone();
-    }
-
     byte[] sign(byte[] message) {
         if (privateKey == null) {
             throw new IllegalStateException("the key " + name + " can only verify");
