@@ -23,6 +23,8 @@ public interface PreferenceConfig {
 
     Links links();
 
+    Sends sends();
+
     interface Outbox {
         /** Whether this instance runs the outbox relay (one instance relays at a time; the others stand by). */
         @WithDefault("true")
@@ -35,6 +37,19 @@ public interface PreferenceConfig {
         /** Most outbox rows published per round. */
         @WithDefault("500")
         int batchSize();
+
+        /** Published outbox rows older than this are deleted (the events live on in Kafka). */
+        @WithDefault("P7D")
+        Duration retention();
+    }
+
+    interface Sends {
+        /**
+         * Reported sends older than this are deleted. Never less than the longest frequency-cap window (30 days): a
+         * shorter setting is raised to it, so caps keep counting right.
+         */
+        @WithDefault("P90D")
+        Duration retention();
     }
 
     interface Projection {
@@ -84,6 +99,13 @@ public interface PreferenceConfig {
         /** Fallback poll when no NOTIFY arrives; also how soon a standby instance takes over. */
         @WithDefault("PT1S")
         Duration pollInterval();
+
+        /**
+         * Acknowledged deliveries (with their attempts) leave the ledger this long after their acknowledgement.
+         * Pending and dead-lettered deliveries stay until they are acknowledged.
+         */
+        @WithDefault("P90D")
+        Duration ledgerRetention();
     }
 
     interface ConsentService {

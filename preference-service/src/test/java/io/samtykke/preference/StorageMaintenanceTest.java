@@ -1,0 +1,104 @@
+package io.samtykke.preference;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.samtykke.preference.maintenance.StorageMaintenance;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.samtykke.preference.Api.preferences;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Old rows leave the tables after their retention (three months by default); what is current or unfinished stays. */
+@QuarkusTest
+class StorageMaintenanceTest {
+
+    @Inject
+    StorageMaintenance maintenance;
+
+    @Test
+    void acknowledgedDeliveriesSendsAndPublishedOutboxRowsLeaveAfterTheirRetentionAndNothingElseDoes() throws Throwable {
+        Api api = Api.newTenant().withPurposes().withTopics("news");
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            var created = api.asMarketing().body(Map.of("url", receiver.url())).post("/v1/webhooks")
+                    .then().statusCode(201).extract().jsonPath();
+            receiver.secret(created.getString("secret"));
+            String subscription = created.getString("id");
+            for (String subject : List.of("old", "recent", "dead")) {
+                api.grant(subject, "newsletter");
+                api.withdraw(subject, "newsletter");
+            }
+            receiver.awaitAcknowledged(r -> true, 3, Duration.ofSeconds(20));
+            awaitLedger(api, subscription, 3);
+            // time passes: "old" was acknowledged four months ago; "dead" gave up as long ago and was never acknowledged
+            api.execute("update webhook_delivery set acknowledged_at = now() - interval '120 days' where tenant_id = ? and subject_id = 'old'",
+                    api.tenant);
+            api.execute("""
+                    update webhook_delivery set status = 'DEAD', acknowledged_at = null, dead_at = now() - interval '120 days'
+                    where tenant_id = ? and subject_id = 'dead'""", api.tenant);
+
+            Instant now = Instant.now();
+            reportSend(api, "old", now.minus(Duration.ofDays(91)));
+            reportSend(api, "recent", now.minus(Duration.ofDays(40)));
+            reportSend(api, "recent", now);
+
+            for (String subject : List.of("old", "recent")) {
+                api.asApp().body(Map.of("topics", List.of("news"))).put(preferences(subject)).then().statusCode(200);
+            }
+            awaitPublished(api, 2);
+            api.execute("update outbox set published_at = now() - interval '8 days' where tenant_id = ? and subject_id = 'old'", api.tenant);
+            long attemptsBefore = attempts(api);
+
+            StorageMaintenance.Deleted deleted = VertxContextSupport.subscribeAndAwait(() -> maintenance.run());
+
+            assertEquals(List.of("dead", "recent"), api.asMarketing().get("/v1/webhooks/" + subscription + "/deliveries")
+                    .then().statusCode(200).extract().jsonPath().getList("deliveries.subjectId", String.class).stream().sorted().toList(),
+                    "the acknowledged delivery of four months ago left the ledger; the dead letter waits for a replay");
+            assertEquals(attemptsBefore - 1, attempts(api), "its attempt went with it");
+            assertEquals(0, api.count("select count(*) from send where tenant_id = ? and subject_id = 'old'", api.tenant));
+            assertEquals(2, api.count("select count(*) from send where tenant_id = ? and subject_id = 'recent'", api.tenant),
+                    "a send of 40 days ago is kept (90 days by default)");
+            assertEquals(0, api.count("select count(*) from outbox where tenant_id = ? and subject_id = 'old'", api.tenant));
+            assertEquals(1, api.count("select count(*) from outbox where tenant_id = ? and subject_id = 'recent'", api.tenant));
+            assertEquals(1, api.count("select count(*) from preference where tenant_id = ? and subject_id = 'old'", api.tenant),
+                    "the preference itself is current and stays");
+            assertEquals(1, deleted.deliveries(), "this tenant's rows are the only ones old enough: " + deleted);
+        }
+    }
+
+    private static void reportSend(Api api, String subject, Instant sentAt) {
+        api.asMarketing().body(Map.of("channel", "EMAIL", "purpose", "newsletter", "subjectId", subject, "sentAt", sentAt.toString()))
+                .post("/v1/sends").then().statusCode(201);
+    }
+
+    private static long attempts(Api api) {
+        return api.count("select count(*) from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id where d.tenant_id = ?",
+                api.tenant);
+    }
+
+    private static void awaitLedger(Api api, String subscription, int delivered) {
+        long deadline = System.currentTimeMillis() + Api.PATIENCE.toMillis();
+        while (api.count("select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'DELIVERED'", subscription)
+                < delivered) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(delivered + " deliveries were not acknowledged in the ledger");
+            }
+            Api.sleep(50);
+        }
+    }
+
+    private static void awaitPublished(Api api, int rows) {
+        long deadline = System.currentTimeMillis() + Api.PATIENCE.toMillis();
+        while (api.count("select count(*) from outbox where tenant_id = ? and published_at is not null", api.tenant) < rows) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError(rows + " outbox rows were not published");
+            }
+            Api.sleep(50);
+        }
+    }
+}
