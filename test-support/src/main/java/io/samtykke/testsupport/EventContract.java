@@ -19,6 +19,7 @@ import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,6 +56,7 @@ public final class EventContract {
     private static final String ASYNCAPI = "classpath:" + Schemas.ASYNCAPI_RESOURCE;
     private static final String EVENT_HEADERS = ASYNCAPI + "#/components/schemas/ConsentEventHeaders";
     private static final String STATE_HEADERS = ASYNCAPI + "#/components/schemas/ConsentStateHeaders";
+    private static final String PREFERENCE_HEADERS = ASYNCAPI + "#/components/schemas/PreferenceEventHeaders";
 
     private EventContract() {
     }
@@ -94,6 +96,14 @@ public final class EventContract {
         return EventJson.read(event.getData().toBytes(), ConsentStateSnapshot.class);
     }
 
+    /** Asserts {@link #assertValid} for a record of the preference events topic and returns its payload. */
+    public static PreferenceEvent assertPreferenceEvent(ConsumerRecord<String, ?> record) {
+        if (!Topics.PREFERENCE_EVENTS.equals(record.topic())) {
+            throw new AssertionError("expected a record of " + Topics.PREFERENCE_EVENTS + ", got one of " + record.topic());
+        }
+        return EventJson.read(assertValid(record).getData().toBytes(), PreferenceEvent.class);
+    }
+
     /** One record's check; collects violations instead of stopping at the first. */
     private static final class Check {
 
@@ -108,9 +118,10 @@ public final class EventContract {
             String topic = record.topic();
             boolean consentTopic = Topics.CONSENT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic);
             boolean stateTopic = Topics.CONSENT_STATE.equals(topic);
-            if (!consentTopic && !stateTopic) {
+            boolean preferenceTopic = Topics.PREFERENCE_EVENTS.equals(topic);
+            if (!consentTopic && !stateTopic && !preferenceTopic) {
                 violations.add("topic " + topic + " has no published payload contract (the AsyncAPI document marks"
-                        + " preference and subject events as not yet produced)");
+                        + " subject events as not yet produced)");
                 return null;
             }
             byte[] value = valueBytes();
@@ -123,7 +134,8 @@ public final class EventContract {
             }
 
             Map<String, String> headers = checkRawHeaders(record.headers());
-            validate("header", stateTopic ? STATE_HEADERS : EVENT_HEADERS, headersAsJson(headers).toString());
+            validate("header", stateTopic ? STATE_HEADERS : preferenceTopic ? PREFERENCE_HEADERS : EVENT_HEADERS,
+                    headersAsJson(headers).toString());
 
             CloudEvent event;
             try {
@@ -132,7 +144,7 @@ public final class EventContract {
                 violations.add("the CloudEvents SDK cannot read the record as a binary-mode CloudEvent: " + e.getMessage());
                 return null;
             }
-            checkAttributes(event);
+            checkAttributes(event, !preferenceTopic);
             if (value == null || value.length == 0) {
                 violations.add("the record has no payload" + (stateTopic ? " (tombstones carry no ce_* headers)" : ""));
                 return event;
@@ -140,6 +152,11 @@ public final class EventContract {
             String schema;
             if (stateTopic) {
                 schema = Schemas.CONSENT_STATE;
+            } else if (preferenceTopic) {
+                if (!PreferenceEvent.TYPE.equals(event.getType())) {
+                    violations.add("ce_type " + event.getType() + " is not " + PreferenceEvent.TYPE);
+                }
+                schema = Schemas.PREFERENCE_EVENT;
             } else {
                 ConsentEventType type = consentType(event.getType());
                 if (type == null) {
@@ -155,6 +172,8 @@ public final class EventContract {
             if (violations.size() == before) {
                 if (stateTopic) {
                     checkAgainstPayload(event, EventJson.read(value, ConsentStateSnapshot.class));
+                } else if (preferenceTopic) {
+                    checkAgainstPayload(event, EventJson.read(value, PreferenceEvent.class));
                 } else {
                     checkAgainstPayload(event, EventJson.read(value, ConsentEvent.class));
                 }
@@ -221,15 +240,19 @@ public final class EventContract {
             return headers;
         }
 
-        private void checkAttributes(CloudEvent event) {
+        /** @param purposeSubject whether ce_subject must name a purpose (consent topics) or be absent (preference events) */
+        private void checkAttributes(CloudEvent event, boolean purposeSubject) {
             if (event.getSpecVersion() != SpecVersion.V1) {
                 violations.add("specversion is " + event.getSpecVersion() + ", expected 1.0");
             }
             if (event.getTime() == null) {
                 violations.add("attribute time (ce_time) is missing");
             }
-            if (event.getSubject() == null) {
+            if (purposeSubject && event.getSubject() == null) {
                 violations.add("attribute subject (ce_subject) is missing");
+            }
+            if (!purposeSubject && event.getSubject() != null) {
+                violations.add("attribute subject (ce_subject) is " + event.getSubject() + "; a preference change concerns no purpose");
             }
             if (!CloudEventHeaders.CONTENT_TYPE.equals(event.getDataContentType())) {
                 violations.add("datacontenttype (Kafka header content-type) is " + event.getDataContentType()
@@ -281,6 +304,14 @@ public final class EventContract {
             same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
             same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
             same("record key", record.key(), payload.key(), "tenantId/subjectId/purpose");
+        }
+
+        private void checkAgainstPayload(CloudEvent event, PreferenceEvent payload) {
+            same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
+            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
+            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.version()), "version");
+            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            sameInstant("ce_time", event, payload.updatedAt(), "updatedAt");
         }
 
         private void same(String header, String actual, String expected, String payloadField) {

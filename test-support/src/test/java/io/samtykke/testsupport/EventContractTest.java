@@ -11,7 +11,10 @@ import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.LegalBasis;
+import io.samtykke.contract.PreferenceEvent;
+import io.samtykke.contract.Preferences;
 import io.samtykke.contract.PurposeCategory;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;
@@ -24,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -211,8 +215,30 @@ class EventContractTest {
         ConsumerRecord<String, byte[]> empty = new ConsumerRecord<>(good.topic(), 0, 0, good.key(), null);
         good.headers().forEach(empty.headers()::add);
         assertViolation(empty, "the record has no payload");
-        assertViolation(new ConsumerRecord<>(Topics.PREFERENCE_EVENTS, 0, 0, "acme/user-42", new byte[] {'{', '}'}),
+        assertViolation(new ConsumerRecord<>(Topics.SUBJECT_EVENTS, 0, 0, "acme/user-42", new byte[] {'{', '}'}),
                 "has no published payload contract");
+    }
+
+    @Test
+    void aPreferenceEventAsTheProducerWritesItPasses() {
+        PreferenceEvent e = preferenceEvent();
+        assertEquals(e, EventContract.assertPreferenceEvent(preferenceRecord(e, CloudEventHeaders.forPreferenceEvent(e,
+                "/samtykke/preference-service", TRACEPARENT))));
+    }
+
+    @Test
+    void aPreferenceEventWithAPurposeSubjectOrHeadersThatContradictItsPayloadIsRejected() {
+        PreferenceEvent e = preferenceEvent();
+        Map<String, byte[]> headers = new LinkedHashMap<>(CloudEventHeaders.forPreferenceEvent(e, "/samtykke/preference-service", null));
+        headers.put("ce_subject", "newsletter".getBytes(StandardCharsets.UTF_8));
+        headers.put("ce_subjectseq", "2".getBytes(StandardCharsets.UTF_8));
+        assertViolation(preferenceRecord(e, headers), "a preference change concerns no purpose",
+                "ce_subjectseq is 2 but the payload's version gives 3");
+        Map<String, byte[]> consentType = new LinkedHashMap<>(CloudEventHeaders.forPreferenceEvent(e, "/samtykke/preference-service", null));
+        consentType.put("ce_type", "io.samtykke.consent.granted.v1".getBytes(StandardCharsets.UTF_8));
+        assertViolation(preferenceRecord(e, consentType), "is not io.samtykke.preference.updated.v1");
+        assertThrows(AssertionError.class, () -> EventContract.assertPreferenceEvent(record(Topics.CONSENT_EVENTS, grant())),
+                "a consent record is not a preference event");
     }
 
     @Test
@@ -245,6 +271,17 @@ class EventContractTest {
         return new ConsentEvent(UUID.randomUUID(), e.tenantId(), e.subjectId(), e.subjectSeq() + 1, UUID.randomUUID(),
                 e.purpose(), e.channel(), e.category(), e.legalBasis(), action, e.state(), state, null, e.evidence(),
                 e.occurredAt(), e.recordedAt(), null);
+    }
+
+    private static PreferenceEvent preferenceEvent() {
+        return new PreferenceEvent(UUID.fromString("0b7d3c1e-9a4f-4c2b-8e5d-6f7a8b9c0d1e"), "acme", "user-42", 3,
+                new Preferences(List.of("ride-offers"), Map.of(Channel.EMAIL, new FrequencyCap(2, FrequencyCap.Period.WEEK)),
+                        null, "Europe/Copenhagen", "da", Channel.EMAIL),
+                Instant.parse("2026-03-02T09:15:00.120Z"));
+    }
+
+    private static ConsumerRecord<String, byte[]> preferenceRecord(PreferenceEvent e, Map<String, byte[]> headers) {
+        return build(Topics.PREFERENCE_EVENTS, e.partitionKey(), headers, EventJson.write(e));
     }
 
     private static ConsentStateSnapshot snapshot() {
