@@ -129,6 +129,72 @@ class OutboxRelayTest {
         }
     }
 
+    @Test
+    void aSecondRunningRelayGetsHalfTheSlotsAndWhenItDiesThisOneTakesThemAllBack() throws Exception {
+        Api api = Api.newTenant();
+        api.consentPurpose("newsletter", "EMAIL");
+        awaitOwned(OutboxSlots.COUNT, "alone, the relay owns every slot");
+        PostgresServer pg = PostgresServer.shared();
+        try (Connection other = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password());
+             TopicReader reader = new TopicReader(Topics.CONSENT_EVENTS)) {
+            // a second instance's relay starts: it joins as a member, then takes the slots that are free
+            assertTrue(tryLocks(other, LongStream.range(0, OutboxSlots.MAX_MEMBERS).map(n -> OutboxSlots.MEMBER_BASE + n), true) == 1);
+            awaitOwned(OutboxSlots.COUNT / 2, "with two relays running, each owns half");
+            assertEquals(2, relay.members());
+            Set<Integer> mine = relay.ownedSlots();
+            long theirs = tryLocks(other, LongStream.range(0, OutboxSlots.COUNT).filter(s -> !mine.contains((int) s))
+                    .map(s -> OutboxSlots.LOCK_BASE + s), false);
+            assertEquals(OutboxSlots.COUNT / 2, theirs, "the slots handed back are free for the other relay");
+
+            String subject = subjectInSlotOutside(api.tenant, mine);
+            api.change(subject, "newsletter", "GRANT").statusCode(201);
+            assertEquals(0, reader.drain(Duration.ofSeconds(2)).stream()
+                    .filter(r -> (api.tenant + "/" + subject).equals(r.key())).count(), "the other relay's slot is left to it");
+
+            other.close(); // the other instance dies: its member lock and slots go with its connection
+            reader.await(r -> (api.tenant + "/" + subject).equals(r.key()), 1, Duration.ofSeconds(20));
+            awaitOwned(OutboxSlots.COUNT, "the survivor owns every slot again");
+        }
+    }
+
+    private void awaitOwned(int slots, String what) {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (relay.ownedSlots().size() != slots) {
+            assertTrue(System.currentTimeMillis() < deadline, what + ": owns " + relay.ownedSlots());
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    /** Tries each advisory lock on {@code c} (stopping at the first success if {@code firstOnly}); the number taken. */
+    private static long tryLocks(Connection c, LongStream lockIds, boolean firstOnly) throws Exception {
+        long taken = 0;
+        for (long id : lockIds.toArray()) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select pg_try_advisory_lock(" + id + ")")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    taken++;
+                    if (firstOnly) {
+                        break;
+                    }
+                }
+            }
+        }
+        return taken;
+    }
+
+    private static String subjectInSlotOutside(String tenant, Set<Integer> slots) {
+        for (int i = 0; ; i++) {
+            if (!slots.contains(OutboxSlots.slotOf(tenant, "shared-" + i))) {
+                return "shared-" + i;
+            }
+        }
+    }
+
     private static String firstSubjectInAnotherSlot(String tenant, String subject) {
         int slot = OutboxSlots.slotOf(tenant, subject);
         for (int i = 0; ; i++) {

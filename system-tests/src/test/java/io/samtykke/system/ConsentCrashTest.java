@@ -101,9 +101,12 @@ class ConsentCrashTest {
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService writers = startWriters(tenant, targets::get, acks, stop, 4);
             awaitAcks(acks, 120);
+            awaitSlotsOwned(a, 8);
+            awaitSlotsOwned(b, 8); // both relays publish: the 16 slots are shared, not held by the first to start
             a.kill();
             targets.set(List.of(b));
             awaitAcks(acks, acks.size() + 120);
+            awaitSlotsOwned(b, 16);
             stop.set(true);
             writers.shutdown();
             assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
@@ -113,6 +116,22 @@ class ConsentCrashTest {
             a.close();
             b.close();
         }
+    }
+
+    /** Waits until the instance's relay owns {@code slots} outbox slots, as its Prometheus gauge says. */
+    private static void awaitSlotsOwned(ServiceProcess s, int slots) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String last = "";
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(s.url("/q/metrics")))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            last = metrics.body().lines().filter(l -> l.startsWith("samtykke_outbox_slots_owned")).findFirst().orElse("");
+            if (last.endsWith(" " + slots + ".0")) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the relay at " + s.url("") + " does not own " + slots + " slots: " + last);
     }
 
     private static void setUpPurpose(ServiceProcess s, String tenant) throws Exception {

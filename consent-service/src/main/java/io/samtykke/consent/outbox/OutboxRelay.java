@@ -43,8 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * them published. Woken by LISTEN/NOTIFY, with a slow poll as a fallback. Each of the
  * {@link OutboxSlots#COUNT} slots is owned by one instance at a time through a session advisory lock
  * held on the relay's own connection: if the instance dies, the lock goes with its connection and
- * another instance takes the slot over. A crash between send and mark re-sends: duplicates with the
- * same event id, never loss.
+ * another instance takes the slot over. Running relays count each other by a member lock each and
+ * share the slots: one owns at most {@link OutboxSlots#fairShare} of them, handing extras back between
+ * batches (never while one is in flight), so instances scale the relay out and a survivor picks up a
+ * dead one's slots. A crash between send and mark re-sends: duplicates with the same event id, never loss.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -83,6 +85,7 @@ public class OutboxRelay {
     private final AtomicLong oldestAgeMillis = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private volatile boolean running;
+    private volatile int members = 1;
     private volatile PgConnection lockConnection;
     private volatile KafkaProducer<String, byte[]> producer;
     private long timer = -1;
@@ -92,6 +95,7 @@ public class OutboxRelay {
         metrics.gauge("samtykke.outbox.backlog", backlog);
         metrics.gauge("samtykke.outbox.oldest.age.seconds", oldestAgeMillis, v -> v.get() / 1000.0);
         metrics.gauge("samtykke.outbox.slots.owned", owned, Set::size);
+        metrics.gauge("samtykke.outbox.relays", this, r -> r.members);
         metrics.more().counter("samtykke.outbox.published", List.of(), published);
         if (config.outbox().relayEnabled()) {
             start();
@@ -142,6 +146,11 @@ public class OutboxRelay {
         return Set.copyOf(owned);
     }
 
+    /** Relays running at the last look (this one included). */
+    public int members() {
+        return members;
+    }
+
     public long backlog() {
         return backlog.get();
     }
@@ -171,7 +180,7 @@ public class OutboxRelay {
             return;
         }
         ensureLockConnection()
-                .flatMap(this::claimSlots)
+                .flatMap(conn -> countMembers(conn).flatMap(n -> shareSlots(conn, OutboxSlots.fairShare(n))))
                 .flatMap(v -> refreshBacklog())
                 .subscribe().with(v -> drain(), e -> {
                     LOG.warnf("outbox relay could not reach PostgreSQL (%s); retrying", e.getMessage());
@@ -193,10 +202,12 @@ public class OutboxRelay {
                     dropLockConnection();
                 }
             });
-            return conn.query("LISTEN " + OutboxSlots.CHANNEL).execute().map(r -> {
-                lockConnection = conn;
-                return conn;
-            });
+            return conn.query("LISTEN " + OutboxSlots.CHANNEL).execute()
+                    .flatMap(r -> joinMembers(conn, 0))
+                    .map(r -> {
+                        lockConnection = conn;
+                        return conn;
+                    });
         });
     }
 
@@ -209,30 +220,81 @@ public class OutboxRelay {
         }
     }
 
-    private Uni<Void> claimSlots(PgConnection conn) {
+    /** Takes the first free member lock; with {@link OutboxSlots#MAX_MEMBERS} relays running, counts as one more. */
+    private Uni<Void> joinMembers(PgConnection conn, int n) {
+        if (n >= OutboxSlots.MAX_MEMBERS) {
+            LOG.warnf("more than %d outbox relays run; this one shares slots as if it were the last", OutboxSlots.MAX_MEMBERS);
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("select pg_try_advisory_lock($1) as locked").execute(Tuple.of(OutboxSlots.MEMBER_BASE + n))
+                .flatMap(rows -> rows.iterator().next().getBoolean("locked")
+                        ? Uni.createFrom().voidItem()
+                        : joinMembers(conn, n + 1));
+    }
+
+    /** The relays running now, by their member locks (each goes with its instance's connection). */
+    private Uni<Integer> countMembers(PgConnection conn) {
+        return conn.preparedQuery("""
+                        select count(*) as n from pg_locks
+                        where locktype = 'advisory' and granted and classid = 0 and objsubid = 1
+                          and objid::bigint between $1 and $2
+                          and database = (select oid from pg_database where datname = current_database())""")
+                .execute(Tuple.of(OutboxSlots.MEMBER_BASE, OutboxSlots.MEMBER_BASE + OutboxSlots.MAX_MEMBERS - 1))
+                .map(rows -> {
+                    members = Math.max(1, rows.iterator().next().getLong("n").intValue());
+                    return members;
+                });
+    }
+
+    /** Claims free slots up to {@code share}, or hands back the ones above it while no batch is in flight. */
+    private Uni<Void> shareSlots(PgConnection conn, int share) {
+        if (owned.size() > share) {
+            return releaseSlots(conn, owned.size() - share);
+        }
         List<Integer> free = new ArrayList<>();
         for (int s = 0; s < OutboxSlots.COUNT; s++) {
             if (!owned.contains(s)) {
                 free.add(s);
             }
         }
-        if (free.isEmpty()) {
+        if (free.isEmpty() || owned.size() >= share) {
             return Uni.createFrom().voidItem();
         }
         Long[] lockIds = free.stream().map(s -> OutboxSlots.LOCK_BASE + s).toArray(Long[]::new);
         return conn.preparedQuery("select id, pg_try_advisory_lock(id) as locked from unnest($1::bigint[]) as id")
                 .execute(Tuple.of(lockIds))
-                .map(rows -> {
+                .flatMap(rows -> {
+                    List<Long> extra = new ArrayList<>();
                     for (Row r : rows) {
                         if (r.getBoolean("locked")) {
                             int slot = (int) (r.getLong("id") - OutboxSlots.LOCK_BASE);
-                            if (owned.add(slot)) {
+                            if (owned.size() < share) {
+                                owned.add(slot);
                                 LOG.debugf("outbox relay owns slot %d", slot);
+                            } else {
+                                extra.add(r.getLong("id"));
                             }
                         }
                     }
-                    return null;
+                    // more were free than this instance's share: the others get them back at once
+                    return extra.isEmpty() ? Uni.createFrom().voidItem() : unlock(conn, extra);
                 });
+    }
+
+    private Uni<Void> releaseSlots(PgConnection conn, int count) {
+        if (!draining.compareAndSet(false, true)) {
+            return Uni.createFrom().voidItem(); // a batch is in flight: hand slots back after it, on a later tick
+        }
+        List<Integer> give = new ArrayList<>(new TreeSet<>(owned).descendingSet()).subList(0, count);
+        owned.removeAll(give);
+        return unlock(conn, give.stream().map(s -> OutboxSlots.LOCK_BASE + s).toList())
+                .invoke(() -> LOG.debugf("outbox relay handed back slots %s (%d relays run)", give, members))
+                .eventually(() -> draining.set(false));
+    }
+
+    private static Uni<Void> unlock(PgConnection conn, List<Long> lockIds) {
+        return conn.preparedQuery("select pg_advisory_unlock(id) from unnest($1::bigint[]) as id")
+                .execute(Tuple.of(lockIds.toArray(Long[]::new))).replaceWithVoid();
     }
 
     private Uni<Void> refreshBacklog() {
