@@ -80,6 +80,8 @@ public final class WithdrawalBench {
             Map<String, String> preferenceSettings = new HashMap<>(ServiceProcess.settingsFor(pg, "preference"));
             preferenceSettings.remove("samtykke.identifiers.master-key");
             preferenceSettings.put("quarkus.oidc.public-key", tokens.publicKey());
+            // the webhook receivers listen on 127.0.0.1, which production settings refuse (SSRF protection)
+            preferenceSettings.put("samtykke.webhooks.allow-private-networks", "true");
             preferenceSettings.put("samtykke.consent-service.signing-key-file", keys.resolve("jwt-private.pk8").toString());
             byte[] linkKey = new byte[32];
             new SecureRandom().nextBytes(linkKey);

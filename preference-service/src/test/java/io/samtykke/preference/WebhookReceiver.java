@@ -35,6 +35,16 @@ public final class WebhookReceiver implements AutoCloseable {
         public String type() {
             return json.path("type").asText();
         }
+
+        /** Whether a receiver holding only {@code secret} would accept this request (signature and timestamp window). */
+        public boolean verifiesWith(String secret) {
+            return WebhookSignature.verify(secret, webhookId, timestamp, body, signature, Instant.now());
+        }
+
+        /** How many signatures {@code webhook-signature} carries (two while a rotated secret's overlap lasts). */
+        public int signatures() {
+            return signature.split(" ").length;
+        }
     }
 
     private final HttpServer server;
@@ -96,14 +106,23 @@ public final class WebhookReceiver implements AutoCloseable {
 
     /** Waits until {@code count} matching requests were acknowledged; fails after {@code timeout}. */
     public List<Received> awaitAcknowledged(Predicate<Received> match, int count, Duration timeout) {
+        return await(r -> r.answered() / 100 == 2 && match.test(r), "acknowledged deliveries", count, timeout);
+    }
+
+    /** Waits until {@code count} matching requests arrived, whatever was answered; fails after {@code timeout}. */
+    public List<Received> awaitReceived(Predicate<Received> match, int count, Duration timeout) {
+        return await(match, "requests", count, timeout);
+    }
+
+    private List<Received> await(Predicate<Received> match, String what, int count, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            List<Received> got = acknowledged(match);
+            List<Received> got = received.stream().filter(match).toList();
             if (got.size() >= count) {
                 return got;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("expected " + count + " acknowledged deliveries within " + timeout + ", got "
+                throw new AssertionError("expected " + count + " matching " + what + " within " + timeout + ", got "
                         + got.size() + " (of " + received.size() + " requests: " + summary() + ")");
             }
             Api.sleep(20);

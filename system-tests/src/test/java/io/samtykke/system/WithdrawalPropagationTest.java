@@ -75,6 +75,8 @@ class WithdrawalPropagationTest {
         Map<String, String> preferenceSettings = new java.util.HashMap<>(ServiceProcess.settingsFor(pg, "preference_propagation"));
         preferenceSettings.remove("samtykke.identifiers.master-key");
         preferenceSettings.put("quarkus.oidc.public-key", tokens.publicKey());
+        // the webhook receivers listen on 127.0.0.1, which production settings refuse (SSRF protection)
+        preferenceSettings.put("samtykke.webhooks.allow-private-networks", "true");
         preferenceSettings.put("samtykke.consent-service.url", consent.url(""));
         preferenceSettings.put("samtykke.consent-service.signing-key-file", keys.resolve("jwt-private.pk8").toString());
         byte[] linkKey = new byte[32];

@@ -186,6 +186,8 @@ public final class LocalCluster {
             defaultTo(env, "SAMTYKKE_LINKS_SECRET", developmentSecret(keys.resolve("links-secret")));
             // withdrawals from the preference center go to consent-service with tokens signed by the development key
             defaultTo(env, "SAMTYKKE_CONSENT_SERVICE_SIGNING_KEY_FILE", keys.resolve("jwt-private.pk8").toString());
+            // webhook receivers of a development cluster listen on this machine, which production refuses (SSRF)
+            defaultTo(env, "SAMTYKKE_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true");
         }
         if (service.name().equals("audit-service")) {
             // signs the audit log's checkpoints; kept, so checkpoints signed before a restart still verify

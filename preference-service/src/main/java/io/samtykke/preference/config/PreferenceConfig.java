@@ -106,6 +106,21 @@ public interface PreferenceConfig {
          */
         @WithDefault("P90D")
         Duration ledgerRetention();
+
+        /**
+         * After a secret rotation, deliveries are signed with the new and the previous secret for this long, so a
+         * receiver can switch at its own pace; then with the new one only.
+         */
+        @WithDefault("PT24H")
+        Duration secretRotationOverlap();
+
+        /**
+         * Whether webhook URLs may point to loopback, private, link-local, unique-local, carrier-grade NAT, unspecified or
+         * multicast addresses. Off, such URLs are refused at subscription and every attempt checks the host's addresses
+         * again, so a webhook cannot reach into the service's own network (SSRF). For local development and tests.
+         */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
     }
 
     interface ConsentService {

@@ -23,7 +23,8 @@ import java.util.Comparator;
 /**
  * Keeps the service's tables from growing without end, at start and hourly: deletes published outbox rows, reported
  * sends and acknowledged webhook deliveries (with their attempts) older than their retention settings. Pending and
- * dead-lettered deliveries stay. Every instance may run it; deleting what another instance deleted is harmless.
+ * dead-lettered deliveries stay. Also forgets webhook secrets replaced by a rotation once their overlap has ended.
+ * Every instance may run it; deleting what another instance deleted is harmless.
  */
 @ApplicationScoped
 public class StorageMaintenance {
@@ -65,16 +66,16 @@ public class StorageMaintenance {
     private void runLogged() {
         run().subscribe().with(deleted -> {
             if (deleted.total() > 0) {
-                LOG.infof("storage maintenance deleted %d outbox rows, %d sends, %d webhook deliveries",
-                        deleted.outbox(), deleted.sends(), deleted.deliveries());
+                LOG.infof("storage maintenance deleted %d outbox rows, %d sends, %d webhook deliveries, %d expired webhook secrets",
+                        deleted.outbox(), deleted.sends(), deleted.deliveries(), deleted.secrets());
             }
         }, e -> LOG.warnf("storage maintenance failed: %s", e.getMessage()));
     }
 
     /** What one run deleted. */
-    public record Deleted(long outbox, long sends, long deliveries) {
+    public record Deleted(long outbox, long sends, long deliveries, long secrets) {
         long total() {
-            return outbox + sends + deliveries;
+            return outbox + sends + deliveries + secrets;
         }
     }
 
@@ -90,7 +91,11 @@ public class StorageMaintenance {
                                         delete from webhook_delivery where id in (
                                           select id from webhook_delivery where status = 'DELIVERED' and acknowledged_at < $1 limit %d)""",
                                 now.minus(config.webhooks().ledgerRetention()))
-                                .map(deliveries -> new Deleted(outbox, sends, deliveries))));
+                                .flatMap(deliveries -> pool.preparedQuery("""
+                                                update webhook_subscription set previous_secret = null
+                                                where previous_secret is not null and previous_secret_valid_until <= $1""")
+                                        .execute(Tuple.of(now))
+                                        .map(secrets -> new Deleted(outbox, sends, deliveries, secrets.rowCount())))));
     }
 
     /** The configured send retention, raised to the longest frequency-cap window. */

@@ -19,7 +19,7 @@ public final class WebhookApi {
                             "io.samtykke.preference.updated.v1"],
              "description": "CRM suppression list"}""")
     public record SubscriptionRequest(
-            @Schema(description = "http or https URL that receives a POST per event")
+            @Schema(description = "http or https URL that receives a POST per event; its host must be public unless private networks are allowed")
             String url,
             @Schema(description = "CloudEvents types to deliver; default: the opt-outs (denied, withdrawn, expired, objected)")
             List<String> eventTypes,
@@ -34,7 +34,11 @@ public final class WebhookApi {
             String description,
             boolean active,
             Instant createdAt,
-            @Schema(description = "whsec_<base64>: the signing secret, shown only in the answer to its creation")
+            @Schema(description = "When the secret was last rotated; absent when it never was")
+            Instant secretRotatedAt,
+            @Schema(description = "Until when deliveries are also signed with the secret before the last rotation")
+            Instant previousSecretValidUntil,
+            @Schema(description = "whsec_<base64>: the signing secret, shown only in the answer to its creation or rotation")
             String secret,
             @Schema(description = "Delivery state and lag; in GET /v1/webhooks/{id} only")
             Lag lag) {

@@ -13,6 +13,7 @@ import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.leader.LeaderLock;
 import io.samtykke.preference.leader.LeaderLocks;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -24,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,6 +42,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -100,9 +104,22 @@ public class WebhookDispatcher {
 
     /** One delivery taken from the outbox. */
     private record Delivery(long id, UUID subscription, String tenant, String subjectId, UUID eventId, String eventType,
-                            String payload, Instant changedAt, int attempts, String url, String secret) {
+                            String payload, Instant changedAt, int attempts, String url, String secret, String previousSecret,
+                            Instant previousSecretValidUntil) {
         String queue() {
             return subscription + "|" + subjectId;
+        }
+
+        /** The secrets to sign with: the current one, and within a rotation's overlap the previous one too. */
+        List<String> secrets(Instant at) {
+            return previousSecret != null && at.isBefore(previousSecretValidUntil) ? List.of(secret, previousSecret) : List.of(secret);
+        }
+    }
+
+    /** An attempt not made: the URL's host is or resolves to an address webhooks may not reach. */
+    private static final class AddressNotAllowed extends RuntimeException {
+        AddressNotAllowed(String why) {
+            super("address not allowed: " + why, null, false, false);
         }
     }
 
@@ -207,7 +224,7 @@ public class WebhookDispatcher {
         List<Delivery> due = new ArrayList<>();
         pool.preparedQuery("""
                         select d.id, d.subscription_id, d.tenant_id, d.subject_id, d.event_id, d.event_type, d.payload,
-                               d.changed_at, d.attempts, s.url, s.secret
+                               d.changed_at, d.attempts, s.url, s.secret, s.previous_secret, s.previous_secret_valid_until
                         from (select distinct on (subscription_id, subject_id) id, status, next_attempt_at
                               from webhook_delivery where status <> 'DELIVERED'
                               order by subscription_id, subject_id, id) head
@@ -246,25 +263,49 @@ public class WebhookDispatcher {
                     .header("User-Agent", "samtykke-preference-service")
                     .header("webhook-id", d.eventId().toString())
                     .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", WebhookSignature.sign(d.secret(), d.eventId().toString(), timestamp, body))
+                    .header("webhook-signature", WebhookSignature.sign(d.secrets(started), d.eventId().toString(), timestamp, body))
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build();
         } catch (IOException | IllegalArgumentException e) {
             signals.offer(new Result(d, started, 0, null, "cannot build the request: " + e.getMessage()));
             return;
         }
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-            int took = (int) Duration.between(started, clock.instant()).toMillis();
-            if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
-                String message = cause instanceof HttpTimeoutException ? "timed out after " + config.webhooks().timeout()
-                        : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-                signals.offer(new Result(d, started, took, null, message));
-            } else {
-                signals.offer(new Result(d, started, took, response.statusCode(),
-                        response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()));
+        addressAllowed(request)
+                .thenCompose(allowed -> http.sendAsync(allowed, HttpResponse.BodyHandlers.discarding()))
+                .whenComplete((response, error) -> {
+                    int took = (int) Duration.between(started, clock.instant()).toMillis();
+                    if (error != null) {
+                        Throwable cause = error.getCause() != null ? error.getCause() : error;
+                        String message = cause instanceof HttpTimeoutException ? "timed out after " + config.webhooks().timeout()
+                                : cause instanceof AddressNotAllowed ? cause.getMessage()
+                                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                        signals.offer(new Result(d, started, took, null, message));
+                    } else {
+                        signals.offer(new Result(d, started, took, response.statusCode(),
+                                response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode()));
+                    }
+                });
+    }
+
+    /**
+     * The request, once its host's addresses are checked again (DNS may have changed since the subscription was made):
+     * fails with {@link AddressNotAllowed} when one is not public, unless private networks are allowed. Resolving blocks,
+     * so it runs on a worker thread; the HTTP client connects moments later through the same JVM address cache.
+     */
+    private CompletableFuture<HttpRequest> addressAllowed(HttpRequest request) {
+        if (config.webhooks().allowPrivateNetworks()) {
+            return CompletableFuture.completedFuture(request);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                PrivateNetworks.check(request.uri().getHost()).ifPresent(why -> {
+                    throw new AddressNotAllowed(why);
+                });
+                return request;
+            } catch (UnknownHostException e) {
+                throw new CompletionException(e);
             }
-        });
+        }, Infrastructure.getDefaultWorkerPool());
     }
 
     /** Writes the attempts and the deliveries' new state in one transaction, then frees their queues. */
@@ -370,10 +411,11 @@ public class WebhookDispatcher {
     }
 
     private static Delivery delivery(Row r) {
+        OffsetDateTime previousValidUntil = r.getOffsetDateTime("previous_secret_valid_until");
         return new Delivery(r.getLong("id"), r.getUUID("subscription_id"), r.getString("tenant_id"), r.getString("subject_id"),
                 r.getUUID("event_id"), r.getString("event_type"), r.getString("payload"),
                 r.getOffsetDateTime("changed_at").toInstant(), r.getInteger("attempts"), r.getString("url"),
-                r.getString("secret"));
+                r.getString("secret"), r.getString("previous_secret"), previousValidUntil == null ? null : previousValidUntil.toInstant());
     }
 
     private static void sleep(long millis) {

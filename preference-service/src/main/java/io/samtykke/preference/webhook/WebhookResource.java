@@ -50,7 +50,9 @@ public class WebhookResource {
             description = "Each event is POSTed as {type, timestamp, data} with the Standard Webhooks headers webhook-id "
                     + "(the event id, the same on every retry), webhook-timestamp and webhook-signature (v1, HMAC-SHA256). "
                     + "Any 2xx acknowledges; anything else is retried with exponential backoff, one subject's events in "
-                    + "order, and dead-lettered after the configured number of failures. The secret is in this answer only.")
+                    + "order, and dead-lettered after the configured number of failures. The secret is in this answer only. "
+                    + "A URL whose host is or resolves to a loopback, private, link-local or other non-public address is "
+                    + "refused unless private networks are allowed.")
     @APIResponse(responseCode = "201", description = "Subscribed; keep the secret",
             content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
     public Uni<Response> create(SubscriptionRequest body) {
@@ -71,6 +73,21 @@ public class WebhookResource {
     @Operation(summary = "One subscription with its lag: pending, dead-lettered, change-to-acknowledgement times")
     public Uni<SubscriptionView> get(@PathParam("id") String id) {
         return webhooks.get(callers.current().tenant(), uuid(id));
+    }
+
+    @POST
+    @Path("/{id}/secret")
+    @Consumes(MediaType.WILDCARD) // takes no body, so a bare POST (curl -X POST) is fine
+    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
+    @Operation(summary = "Rotate the signing secret",
+            description = "Makes a new secret and answers with it, once. For the configured overlap (24 hours by default) "
+                    + "every delivery carries two signatures in webhook-signature, with the new and with the previous "
+                    + "secret, so the receiver can switch when it likes; then only the new one. Rotating again within the "
+                    + "overlap ends the older secret at once.")
+    @APIResponse(responseCode = "200", description = "Rotated; keep the new secret",
+            content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
+    public Uni<SubscriptionView> rotateSecret(@PathParam("id") String id) {
+        return webhooks.rotateSecret(callers.current().tenant(), uuid(id));
     }
 
     @DELETE

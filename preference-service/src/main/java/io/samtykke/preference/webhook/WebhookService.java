@@ -2,6 +2,7 @@ package io.samtykke.preference.webhook;
 
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.PreferenceEvent;
+import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.problem.ProblemException;
 import io.samtykke.preference.problem.ProblemType;
 import io.samtykke.preference.problem.RequestErrors;
@@ -13,14 +14,17 @@ import io.samtykke.preference.webhook.WebhookApi.LagStats;
 import io.samtykke.preference.webhook.WebhookApi.SubscriptionRequest;
 import io.samtykke.preference.webhook.WebhookApi.SubscriptionView;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -49,6 +54,9 @@ public class WebhookService {
     public static final List<String> OPT_OUT_TYPES = Arrays.stream(ConsentEventType.values())
             .filter(ConsentEventType::isOptOut).map(ConsentEventType::type).toList();
     private static final int MAX_SUBSCRIPTIONS = 50;
+    /** What a subscription's view shows: never a secret. */
+    private static final String VIEW_COLUMNS =
+            "id, url, event_types, description, active, created_at, secret_rotated_at, previous_secret_valid_until";
 
     @Inject
     Pool pool;
@@ -56,8 +64,14 @@ public class WebhookService {
     @Inject
     Clock clock;
 
+    @Inject
+    PreferenceConfig config;
+
     public Uni<SubscriptionView> create(String tenant, SubscriptionRequest body) {
-        List<String> types = validate(body);
+        return addressRefusal(body).flatMap(refusal -> store(tenant, body, validate(body, refusal)));
+    }
+
+    private Uni<SubscriptionView> store(String tenant, SubscriptionRequest body, List<String> types) {
         String secret = WebhookSignature.newSecret();
         UUID id = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -74,23 +88,38 @@ public class WebhookService {
                             .execute(Tuple.from(Arrays.asList(id, tenant, body.url(), secret, types.toArray(String[]::new),
                                     body.description(), now)));
                 })
-                .map(v -> new SubscriptionView(id, body.url(), types, body.description(), true, now.toInstant(), secret, null));
+                .map(v -> new SubscriptionView(id, body.url(), types, body.description(), true, now.toInstant(), null, null,
+                        secret, null));
     }
 
     public Uni<List<SubscriptionView>> list(String tenant) {
-        return pool.preparedQuery("""
-                        select id, url, event_types, description, active, created_at from webhook_subscription
-                        where tenant_id = $1 order by created_at""")
+        return pool.preparedQuery("select " + VIEW_COLUMNS + " from webhook_subscription where tenant_id = $1 order by created_at")
                 .execute(Tuple.of(tenant))
                 .map(rows -> {
                     List<SubscriptionView> views = new ArrayList<>();
-                    rows.forEach(r -> views.add(view(r, null)));
+                    rows.forEach(r -> views.add(view(r, null, null)));
                     return views;
                 });
     }
 
     public Uni<SubscriptionView> get(String tenant, UUID id) {
-        return find(tenant, id).flatMap(row -> lag(id).map(lag -> view(row, lag)));
+        return find(tenant, id).flatMap(row -> lag(id).map(lag -> view(row, null, lag)));
+    }
+
+    /**
+     * A new secret, shown in this answer only. The one it replaces keeps signing deliveries too (a second signature)
+     * for {@code secret-rotation-overlap}; a secret older than that one stops at once.
+     */
+    public Uni<SubscriptionView> rotateSecret(String tenant, UUID id) {
+        String secret = WebhookSignature.newSecret();
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        return pool.preparedQuery("""
+                        update webhook_subscription set previous_secret = secret, secret = $3, secret_rotated_at = $4,
+                            previous_secret_valid_until = $5
+                        where id = $1 and tenant_id = $2
+                        returning %s""".formatted(VIEW_COLUMNS))
+                .execute(Tuple.of(id, tenant, secret, now, now.plus(config.webhooks().secretRotationOverlap())))
+                .map(rows -> view(single(rows, id), secret, null));
     }
 
     /** Stops deliveries to the subscription; its ledger stays readable. */
@@ -139,16 +168,35 @@ public class WebhookService {
     }
 
     private Uni<Row> find(String tenant, UUID id) {
-        return pool.preparedQuery("""
-                        select id, url, event_types, description, active, created_at from webhook_subscription
-                        where id = $1 and tenant_id = $2""")
+        return pool.preparedQuery("select " + VIEW_COLUMNS + " from webhook_subscription where id = $1 and tenant_id = $2")
                 .execute(Tuple.of(id, tenant))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw new ProblemException(ProblemType.NOT_FOUND, "no webhook subscription " + id);
+                .map(rows -> single(rows, id));
+    }
+
+    private static Row single(RowSet<Row> rows, UUID id) {
+        if (rows.size() == 0) {
+            throw new ProblemException(ProblemType.NOT_FOUND, "no webhook subscription " + id);
+        }
+        return rows.iterator().next();
+    }
+
+    /**
+     * Why the URL's host may not receive webhooks (it is or resolves to a non-public address), or empty. Resolving
+     * blocks, so it runs on a worker thread. A name that does not resolve (yet) is let through: every delivery
+     * attempt checks again.
+     */
+    private Uni<Optional<String>> addressRefusal(SubscriptionRequest body) {
+        if (config.webhooks().allowPrivateNetworks() || body == null || body.url() == null || !isDeliverable(body.url())) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return Uni.createFrom().item(() -> {
+                    try {
+                        return PrivateNetworks.check(URI.create(body.url()).getHost());
+                    } catch (UnknownHostException e) {
+                        return Optional.<String>empty();
                     }
-                    return rows.iterator().next();
-                });
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private Uni<Lag> lag(UUID id) {
@@ -194,7 +242,7 @@ public class WebhookService {
                 });
     }
 
-    private static List<String> validate(SubscriptionRequest body) {
+    private static List<String> validate(SubscriptionRequest body, Optional<String> addressRefusal) {
         if (body == null) {
             throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
         }
@@ -203,6 +251,8 @@ public class WebhookService {
                 .requireMaxLength(body.description(), 500, "/description");
         if (body.url() != null) {
             errors.require(isDeliverable(body.url()), "/url", "must be an absolute http or https URL without user info");
+            addressRefusal.ifPresent(why -> errors.require(false, "/url",
+                    "must point to a public address, but " + why));
         }
         List<String> types = body.eventTypes() == null || body.eventTypes().isEmpty() ? OPT_OUT_TYPES : body.eventTypes();
         for (int i = 0; i < types.size(); i++) {
@@ -222,9 +272,10 @@ public class WebhookService {
         }
     }
 
-    private static SubscriptionView view(Row r, Lag lag) {
+    private static SubscriptionView view(Row r, String secret, Lag lag) {
         return new SubscriptionView(r.getUUID("id"), r.getString("url"), Arrays.asList(r.getArrayOfStrings("event_types")),
-                r.getString("description"), r.getBoolean("active"), instant(r, "created_at"), null, lag);
+                r.getString("description"), r.getBoolean("active"), instant(r, "created_at"), instant(r, "secret_rotated_at"),
+                instant(r, "previous_secret_valid_until"), secret, lag);
     }
 
     private static DeliveryView delivery(Row r, List<AttemptView> attempts) {
