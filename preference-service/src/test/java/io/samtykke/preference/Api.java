@@ -180,6 +180,22 @@ public final class Api {
         }
     }
 
+    /** Reads one text value straight from PostgreSQL (null when no row or a null value). */
+    public String text(String sql, Object... args) {
+        PostgresServer pg = PostgresServer.shared();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("preference"), pg.user(), pg.password());
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs a statement straight on PostgreSQL, e.g. to lose a tenant's projection. */
     public void execute(String sql, Object... args) {
         PostgresServer pg = PostgresServer.shared();

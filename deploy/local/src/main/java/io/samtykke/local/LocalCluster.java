@@ -184,6 +184,8 @@ public final class LocalCluster {
         if (service.name().equals("preference-service")) {
             // signs preference center and unsubscribe links, so links in emails survive restarts
             defaultTo(env, "SAMTYKKE_LINKS_SECRET", developmentSecret(keys.resolve("links-secret")));
+            // encrypts webhook subscriptions' signing secrets in the database
+            defaultTo(env, "SAMTYKKE_WEBHOOKS_SECRET_ENCRYPTION_KEY", developmentSecret(keys.resolve("webhook-secret-key")));
             // withdrawals from the preference center go to consent-service with tokens signed by the development key
             defaultTo(env, "SAMTYKKE_CONSENT_SERVICE_SIGNING_KEY_FILE", keys.resolve("jwt-private.pk8").toString());
             // webhook receivers of a development cluster listen on this machine, which production refuses (SSRF)

@@ -108,6 +108,12 @@ public interface PreferenceConfig {
         Duration ledgerRetention();
 
         /**
+         * Base64 of 32 random bytes: the AES-256-GCM key that encrypts subscriptions' signing secrets in the database.
+         * Without it they are stored as they are (a warning at start).
+         */
+        Optional<String> secretEncryptionKey();
+
+        /**
          * After a secret rotation, deliveries are signed with the new and the previous secret for this long, so a
          * receiver can switch at its own pace; then with the new one only.
          */

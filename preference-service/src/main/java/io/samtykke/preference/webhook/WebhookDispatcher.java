@@ -86,6 +86,9 @@ public class WebhookDispatcher {
     @Inject
     LeaderLocks leaderLocks;
 
+    @Inject
+    SecretSealer sealer;
+
     private final LinkedBlockingQueue<Object> signals = new LinkedBlockingQueue<>();
     private final Set<String> inFlight = new HashSet<>();
     private volatile boolean running;
@@ -235,7 +238,14 @@ public class WebhookDispatcher {
                         limit $2""")
                 .execute(Tuple.of(OffsetDateTime.now(clock), free + inFlight.size()))
                 .await().atMost(DB_TIMEOUT)
-                .forEach(r -> due.add(delivery(r)));
+                .forEach(r -> {
+                    try {
+                        due.add(delivery(r));
+                    } catch (IllegalStateException unopenedSecret) {
+                        // the delivery stays pending, in order, until the right secret-encryption-key is configured
+                        LOG.errorf("webhook delivery %d waits: %s", r.getLong("id"), unopenedSecret.getMessage());
+                    }
+                });
         for (Delivery d : due) {
             if (inFlight.size() >= config.webhooks().concurrency()) {
                 break;
@@ -410,12 +420,14 @@ public class WebhookDispatcher {
         oldestGauge.register(oldest, true);
     }
 
-    private static Delivery delivery(Row r) {
+    private Delivery delivery(Row r) {
         OffsetDateTime previousValidUntil = r.getOffsetDateTime("previous_secret_valid_until");
         return new Delivery(r.getLong("id"), r.getUUID("subscription_id"), r.getString("tenant_id"), r.getString("subject_id"),
                 r.getUUID("event_id"), r.getString("event_type"), r.getString("payload"),
                 r.getOffsetDateTime("changed_at").toInstant(), r.getInteger("attempts"), r.getString("url"),
-                r.getString("secret"), r.getString("previous_secret"), previousValidUntil == null ? null : previousValidUntil.toInstant());
+                sealer.open(r.getUUID("subscription_id"), r.getString("secret")),
+                sealer.open(r.getUUID("subscription_id"), r.getString("previous_secret")),
+                previousValidUntil == null ? null : previousValidUntil.toInstant());
     }
 
     private static void sleep(long millis) {

@@ -67,6 +67,9 @@ public class WebhookService {
     @Inject
     PreferenceConfig config;
 
+    @Inject
+    SecretSealer sealer;
+
     public Uni<SubscriptionView> create(String tenant, SubscriptionRequest body) {
         return addressRefusal(body).flatMap(refusal -> store(tenant, body, validate(body, refusal)));
     }
@@ -85,7 +88,7 @@ public class WebhookService {
                     return pool.preparedQuery("""
                                     insert into webhook_subscription (id, tenant_id, url, secret, event_types, description, active, created_at)
                                     values ($1, $2, $3, $4, $5, $6, true, $7)""")
-                            .execute(Tuple.from(Arrays.asList(id, tenant, body.url(), secret, types.toArray(String[]::new),
+                            .execute(Tuple.from(Arrays.asList(id, tenant, body.url(), sealer.seal(id, secret), types.toArray(String[]::new),
                                     body.description(), now)));
                 })
                 .map(v -> new SubscriptionView(id, body.url(), types, body.description(), true, now.toInstant(), null, null,
@@ -118,7 +121,7 @@ public class WebhookService {
                             previous_secret_valid_until = $5
                         where id = $1 and tenant_id = $2
                         returning %s""".formatted(VIEW_COLUMNS))
-                .execute(Tuple.of(id, tenant, secret, now, now.plus(config.webhooks().secretRotationOverlap())))
+                .execute(Tuple.of(id, tenant, sealer.seal(id, secret), now, now.plus(config.webhooks().secretRotationOverlap())))
                 .map(rows -> view(single(rows, id), secret, null));
     }
 

@@ -1,0 +1,82 @@
+package io.samtykke.preference;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.path.json.JsonPath;
+import io.samtykke.preference.webhook.SecretSealer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Signing secrets are encrypted in PostgreSQL: a database dump does not let anyone forge webhooks. */
+@QuarkusTest
+class WebhookSecretAtRestTest {
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    SecretSealer sealer;
+
+    @Test
+    void theStoredSecretIsSealedAndDeliveriesAreStillSignedWithTheSecretShownOnce() {
+        Api api = Api.newTenant().withPurposes();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonPath created = subscribe(api, receiver);
+            String id = created.getString("id");
+            String secret = created.getString("secret");
+            assertEquals(1, api.count("""
+                    select count(*) from webhook_subscription where id = ?::uuid and secret like 'sealed:v1:%' and strpos(secret, ?) = 0
+                      and strpos(secret, ?) = 0""", id, secret, secret.substring("whsec_".length())), "no trace of the secret in the row");
+
+            api.grant("anna", "newsletter");
+            api.withdraw("anna", "newsletter");
+            assertTrue(receiver.awaitAcknowledged(r -> true, 1, WAIT).get(0).verified(), "signed with the secret shown at creation");
+
+            String rotated = api.asMarketing().post("/v1/webhooks/" + id + "/secret").then().statusCode(200)
+                    .extract().jsonPath().getString("secret");
+            assertEquals(1, api.count("""
+                    select count(*) from webhook_subscription where id = ?::uuid and secret like 'sealed:v1:%'
+                      and previous_secret like 'sealed:v1:%' and strpos(secret, ?) = 0""", id, rotated.substring("whsec_".length())),
+                    "after a rotation both the new and the previous secret are sealed");
+        }
+    }
+
+    @Test
+    void secretsStoredPlainBeforeEncryptionAreSealedAndASealedSecretOpensOnlyInItsOwnRow() throws Throwable {
+        Api api = Api.newTenant().withPurposes();
+        try (WebhookReceiver legacy = new WebhookReceiver(); WebhookReceiver copied = new WebhookReceiver()) {
+            JsonPath first = subscribe(api, legacy);
+            String legacyId = first.getString("id");
+            // a row as stored before encryption was switched on
+            api.execute("update webhook_subscription set secret = ? where id = ?::uuid", first.getString("secret"), legacyId);
+            VertxContextSupport.subscribeAndAwait(() -> sealer.sealStored());
+            assertEquals(1, api.count("select count(*) from webhook_subscription where id = ?::uuid and secret like 'sealed:v1:%'", legacyId));
+
+            JsonPath second = subscribe(api, copied);
+            // someone with write access copies the first row's sealed secret into the second: it must not open there
+            api.execute("""
+                    update webhook_subscription set secret = (select secret from webhook_subscription where id = ?::uuid)
+                    where id = ?::uuid""", legacyId, second.getString("id"));
+
+            api.grant("bo", "newsletter");
+            api.withdraw("bo", "newsletter");
+            assertTrue(legacy.awaitAcknowledged(r -> true, 1, WAIT).get(0).verified(), "the re-sealed secret still signs");
+            Api.sleep(1500);
+            assertEquals(0, copied.all().size(), "a secret moved to another subscription does not open, so nothing is sent");
+            assertEquals(1, api.count("select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'PENDING'",
+                    second.getString("id")), "the delivery waits, not lost");
+        }
+    }
+
+    private static JsonPath subscribe(Api api, WebhookReceiver receiver) {
+        JsonPath created = api.asMarketing().body(Map.of("url", receiver.url())).post("/v1/webhooks")
+                .then().statusCode(201).extract().jsonPath();
+        receiver.secret(created.getString("secret"));
+        return created;
+    }
+}
