@@ -113,7 +113,7 @@ public class OutboxRelay {
         }
         running = true;
         if (!topicsEnsured) {
-            TopicSetup.ensureTopics(bootstrapServers(), config.outbox().topicPartitions(),
+            TopicSetup.ensureTopics(KafkaConnection.settings(kafkaConfig), config.outbox().topicPartitions(),
                     config.outbox().topicReplicationFactor());
             topicsEnsured = true;
         }
@@ -155,13 +155,9 @@ public class OutboxRelay {
         return backlog.get();
     }
 
-    private String bootstrapServers() {
-        return String.valueOf(kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
-    }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        Map<String, Object> p = new HashMap<>(KafkaConnection.settings(kafkaConfig));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "consent-outbox-relay");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -28,16 +28,17 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    static void ensureTopics(String bootstrapServers, int partitions, short replication) {
+    static void ensureTopics(Map<String, Object> connection, int partitions, short replication) {
         Optional<Short> rf = replication > 0 ? Optional.of(replication) : Optional.empty();
         List<NewTopic> topics = List.of(
                 new NewTopic(Topics.CONSENT_EVENTS, Optional.of(partitions), rf),
                 new NewTopic(Topics.CONSENT_OPTOUTS, Optional.of(partitions), rf),
                 new NewTopic(Topics.CONSENT_STATE, Optional.of(partitions), rf)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+        Map<String, Object> settings = new java.util.HashMap<>(connection);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(settings)) {
             for (NewTopic t : topics) {
                 try {
                     admin.createTopics(List.of(t)).all().get(20, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.samtykke.preference.outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.samtykke.preference.config.KafkaConnection;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;
@@ -118,8 +119,7 @@ public class OutboxRelay {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+        Map<String, Object> p = new HashMap<>(KafkaConnection.settings(kafkaConfig));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "preference-outbox-relay");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.samtykke.preference.config.KafkaConnection;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;
@@ -190,8 +191,7 @@ public class ConsentProjection {
     }
 
     private void follow() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+        Map<String, Object> props = new HashMap<>(KafkaConnection.settings(kafkaConfig));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.projection().groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "preference-projection");
         // offsets live in PostgreSQL with the projection; the group only shares the partitions out
@@ -289,8 +289,7 @@ public class ConsentProjection {
         LOG.warnf("consent event %s-%d@%d cannot be applied (%s); sent to %s", r.topic(), r.partition(), r.offset(),
                 reason.getMessage(), Topics.deadLetter(config.projection().groupId()));
         if (deadLetters == null) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"));
+            Map<String, Object> props = new HashMap<>(KafkaConnection.settings(kafkaConfig));
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             deadLetters = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

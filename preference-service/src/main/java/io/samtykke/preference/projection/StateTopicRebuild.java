@@ -1,5 +1,6 @@
 package io.samtykke.preference.projection;
 
+import io.samtykke.preference.config.KafkaConnection;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;
@@ -52,12 +53,12 @@ public class StateTopicRebuild {
     /** Reads the state topic to its current end; answers how many records it applied. Blocks: not on an event loop. */
     public long run() {
         long started = System.nanoTime();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig.getOrDefault("bootstrap.servers", "127.0.0.1:9092"),
-                ConsumerConfig.CLIENT_ID_CONFIG, "preference-projection-rebuild",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000), new StringDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> settings = new java.util.HashMap<>(KafkaConnection.settings(kafkaConfig));
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "preference-projection-rebuild");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> partitions = c.partitionsFor(Topics.CONSENT_STATE, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
                 LOG.infof("%s does not exist yet; nothing to rebuild from", Topics.CONSENT_STATE);
