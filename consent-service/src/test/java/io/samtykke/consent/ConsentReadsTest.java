@@ -113,6 +113,25 @@ class ConsentReadsTest {
     }
 
     @Test
+    void aTranslationPublishedLaterAsksNobodyToConsentAgainButANewMaterialVersionDoes() {
+        Api api = Api.newTenant();
+        api.consentPurpose("newsletter", "EMAIL");
+        api.as("admin").body(Map.of("version", "v2", "language", "da", "text", "Nu også med partnertilbud.", "material", true))
+                .post("/v1/purposes/newsletter/notices").then().statusCode(201);
+        api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v2"))))
+                .post("/v1/subjects/ebbe/consents").then().statusCode(201);
+        // the English text of v2 and a late English text of v1, both material versions, come out afterwards
+        api.as("admin").body(Map.of("version", "v2", "language", "en", "text", "Now with partner offers too.", "material", true))
+                .post("/v1/purposes/newsletter/notices").then().statusCode(201);
+        api.as("admin").body(Map.of("version", "v1", "language", "en", "text", "Yes to the newsletter.", "material", true))
+                .post("/v1/purposes/newsletter/notices").then().statusCode(201);
+        api.as("app").get("/v1/subjects/ebbe/consents").then().body("consents[0].reconsentRequired", equalTo(false));
+        api.as("admin").body(Map.of("version", "v3", "language", "da", "text", "Nu med sms-tilbud.", "material", true))
+                .post("/v1/purposes/newsletter/notices").then().statusCode(201);
+        api.as("app").get("/v1/subjects/ebbe/consents").then().body("consents[0].reconsentRequired", equalTo(true));
+    }
+
+    @Test
     void aGrantPastItsValidityReadsAsExpired() {
         Api api = Api.newTenant();
         api.purpose("analytics-cookies", "COOKIE", "CONSENT", "ANALYTICS", false, "P13M");

@@ -85,6 +85,22 @@ class ConsentWriteTest {
     }
 
     @Test
+    void aPurposeTakenOutOfUseTakesNoNewConsentButCanStillBeWithdrawn() {
+        Api api = Api.newTenant();
+        api.consentPurpose("sms-offers", "SMS");
+        api.change("dag", "sms-offers", "GRANT").statusCode(201);
+        api.as("admin").body(Map.of("names", Map.of("da", "SMS-tilbud"), "channel", "SMS", "legalBasis", "CONSENT",
+                "category", "MARKETING", "active", false)).put("/v1/purposes/sms-offers").then().statusCode(200);
+
+        api.change("dag", "sms-offers", "WITHDRAW").statusCode(201).body("records[0].state", equalTo("WITHDRAWN"));
+        api.change("eva", "sms-offers", "DENY").statusCode(201).body("records[0].state", equalTo("DENIED"));
+        api.change("dag", "sms-offers", "GRANT").statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("https://samtykke.io/problems/unknown-purpose"))
+                .body("errors[0].pointer", equalTo("/changes/0/purpose"));
+        assertEquals(2, api.records("dag"), "the grant and the withdrawal; the refused grant wrote nothing");
+    }
+
+    @Test
     void illegalTransitionsAreRefusedWithTheReason() {
         Api api = Api.newTenant();
         api.consentPurpose("sms-offers", "SMS");

@@ -3,7 +3,19 @@ package io.samtykke.consent;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.samtykke.testsupport.PostgresServer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,6 +45,39 @@ class IdempotencyAndEtagTest {
         api.as("app").header("Idempotency-Key", key.replace("\"", "")).body(grant("newsletter"))
                 .post("/v1/subjects/anna/consents").then().statusCode(201).header("Idempotent-Replayed", "true");
         assertEquals(1, api.records("anna"));
+    }
+
+    @Test
+    void aRetrySentWhileTheFirstRequestIsStillRunningGetsTheFirstAnswer() throws Exception {
+        Api api = Api.newTenant();
+        api.consentPurpose("newsletter", "EMAIL");
+        api.change("dora", "newsletter", "DENY").statusCode(201);
+        String key = UUID.randomUUID().toString();
+        PostgresServer pg = PostgresServer.shared();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try (Connection blocker = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password())) {
+            // hold dora's row, so the first request and its retry are both in flight at the same time
+            blocker.setAutoCommit(false);
+            try (PreparedStatement lock = blocker.prepareStatement("select seq from subject where tenant_id = ? and subject_id = 'dora' for update")) {
+                lock.setString(1, api.tenant);
+                lock.executeQuery().close();
+            }
+            Callable<ExtractableResponse<Response>> send = () -> api.as("app").header("Idempotency-Key", key).header("If-Match", "\"1\"")
+                    .body(grant("newsletter")).post("/v1/subjects/dora/consents").then().extract();
+            Future<ExtractableResponse<Response>> first = clients.submit(send);
+            Thread.sleep(300);
+            Future<ExtractableResponse<Response>> retry = clients.submit(send);
+            Thread.sleep(300);
+            blocker.commit();
+            ExtractableResponse<Response> a = first.get(20, TimeUnit.SECONDS);
+            ExtractableResponse<Response> b = retry.get(20, TimeUnit.SECONDS);
+            assertEquals(201, a.statusCode(), a.asString());
+            assertEquals(201, b.statusCode(), "the retry is answered like the first, not with 412 or 409: " + b.asString());
+            assertEquals(a.jsonPath().getString("records[0].eventId"), b.jsonPath().getString("records[0].eventId"));
+            assertEquals(2, api.records("dora"), "the deny and one grant: the retry wrote nothing");
+        } finally {
+            clients.shutdownNow();
+        }
     }
 
     @Test

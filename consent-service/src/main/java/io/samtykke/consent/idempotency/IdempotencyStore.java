@@ -8,6 +8,7 @@ import io.samtykke.consent.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
@@ -69,7 +70,12 @@ public class IdempotencyStore {
     }
 
     public Uni<StoredResponse> find(String tenant, String client, String key) {
-        return pool.preparedQuery("""
+        return find(pool, tenant, client, key);
+    }
+
+    /** The same, on {@code sql}: a transaction's connection sees what committed before its statement started. */
+    public Uni<StoredResponse> find(SqlClient sql, String tenant, String client, String key) {
+        return sql.preparedQuery("""
                         select request_hash, status, response, etag from idempotency_key
                         where tenant_id = $1 and client_id = $2 and key = $3""")
                 .execute(Tuple.of(tenant, client, key))

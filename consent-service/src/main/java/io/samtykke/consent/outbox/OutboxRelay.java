@@ -177,7 +177,11 @@ public class OutboxRelay {
         }
         ensureLockConnection()
                 .flatMap(conn -> countMembers(conn).flatMap(n -> shareSlots(conn, OutboxSlots.fairShare(n))))
-                .flatMap(v -> refreshBacklog())
+                // the backlog gauge reads through the pool: its failure says nothing about the slot locks, keep them
+                .flatMap(v -> refreshBacklog().onFailure().recoverWithItem(e -> {
+                    LOG.debugf("outbox backlog not refreshed: %s", e.getMessage());
+                    return null;
+                }))
                 .subscribe().with(v -> drain(), e -> {
                     LOG.warnf("outbox relay could not reach PostgreSQL (%s); retrying", e.getMessage());
                     dropLockConnection();

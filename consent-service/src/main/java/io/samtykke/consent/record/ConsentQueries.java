@@ -35,13 +35,20 @@ import java.util.Map;
 @ApplicationScoped
 public class ConsentQueries {
 
-    /** True when a material notice of the purpose was published after the one the state refers to. */
+    /**
+     * True when another, material notice version of the purpose was first published after the version the state
+     * refers to was first published. Versions are compared by their first publication in any language, so a
+     * translation published later (of this version or an older one) asks nobody to consent again.
+     */
     private static final String RECONSENT = """
             exists (select 1 from notice_version m
                     where m.tenant_id = c.tenant_id and m.purpose_key = c.purpose_key and m.material
-                      and m.published_at > (select min(g.published_at) from notice_version g
-                                             where g.tenant_id = c.tenant_id and g.purpose_key = c.purpose_key
-                                               and g.version = c.notice_version))""";
+                      and m.version <> c.notice_version
+                      and (select min(f.published_at) from notice_version f
+                           where f.tenant_id = m.tenant_id and f.purpose_key = m.purpose_key and f.version = m.version)
+                        > (select min(g.published_at) from notice_version g
+                           where g.tenant_id = c.tenant_id and g.purpose_key = c.purpose_key
+                             and g.version = c.notice_version))""";
 
     @Inject
     Pool pool;
@@ -88,40 +95,32 @@ public class ConsentQueries {
     private Uni<Map<String, SubjectConsents>> currentOf(String tenant, List<String> subjectIds, List<String> purposes) {
         Instant now = clock.instant();
         String[] ids = subjectIds.toArray(String[]::new);
-        Uni<Map<String, Long>> seqs = pool.preparedQuery(
-                        "select subject_id, seq from subject where tenant_id = $1 and subject_id = any($2)")
-                .execute(Tuple.of(tenant, ids))
-                .map(rows -> {
-                    Map<String, Long> m = new LinkedHashMap<>();
-                    for (Row r : rows) {
-                        m.put(r.getString("subject_id"), r.getLong("seq"));
-                    }
-                    return m;
-                });
-        Uni<List<Row>> states = pool.preparedQuery("""
-                        select c.subject_id, c.purpose_key, c.state, c.notice_version, c.notice_language, c.subject_seq,
-                               c.event_id, c.updated_at, c.expires_at, %s as reconsent_required
-                        from consent_current c
-                        where c.tenant_id = $1 and c.subject_id = any($2) and ($3::text[] is null or c.purpose_key = any($3))
-                        order by c.subject_id, c.purpose_key""".formatted(RECONSENT))
+        // one statement, so the sequence number (the ETag) and the states come from the same snapshot: a client never
+        // gets a newer ETag with older states, which would let its next If-Match write pass over a change it never saw
+        return pool.preparedQuery("""
+                        select s.subject_id, s.seq, c.purpose_key, c.state, c.notice_version, c.notice_language,
+                               c.subject_seq, c.event_id, c.updated_at, c.expires_at, %s as reconsent_required
+                        from subject s
+                        left join consent_current c on c.tenant_id = s.tenant_id and c.subject_id = s.subject_id
+                                                   and ($3::text[] is null or c.purpose_key = any($3))
+                        where s.tenant_id = $1 and s.subject_id = any($2)
+                        order by s.subject_id, c.purpose_key""".formatted(RECONSENT))
                 .execute(Tuple.of(tenant, ids, purposes == null ? null : purposes.toArray(String[]::new)))
                 .map(rows -> {
-                    List<Row> l = new ArrayList<>();
-                    rows.forEach(l::add);
-                    return l;
+                    Map<String, Long> seqs = new LinkedHashMap<>();
+                    Map<String, List<ConsentView>> views = new LinkedHashMap<>();
+                    for (Row r : rows) {
+                        seqs.put(r.getString("subject_id"), r.getLong("seq"));
+                        if (r.getString("purpose_key") != null) {
+                            views.computeIfAbsent(r.getString("subject_id"), k -> new ArrayList<>()).add(view(r, now));
+                        }
+                    }
+                    Map<String, SubjectConsents> out = new LinkedHashMap<>();
+                    for (String id : subjectIds) {
+                        out.put(id, new SubjectConsents(id, seqs.getOrDefault(id, 0L), null, views.getOrDefault(id, List.of())));
+                    }
+                    return out;
                 });
-        return Uni.combine().all().unis(seqs, states).asTuple().map(t -> {
-            Map<String, List<ConsentView>> views = new LinkedHashMap<>();
-            for (Row r : t.getItem2()) {
-                views.computeIfAbsent(r.getString("subject_id"), k -> new ArrayList<>()).add(view(r, now));
-            }
-            Map<String, SubjectConsents> out = new LinkedHashMap<>();
-            for (String id : subjectIds) {
-                out.put(id, new SubjectConsents(id, t.getItem1().getOrDefault(id, 0L), null,
-                        views.getOrDefault(id, List.of())));
-            }
-            return out;
-        });
     }
 
     /** The state of every purpose as it was recorded at {@code at}. */

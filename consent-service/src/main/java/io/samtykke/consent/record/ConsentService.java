@@ -155,80 +155,96 @@ public class ConsentService {
         String tenant = caller.tenant();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         OffsetDateTime nowTs = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        List<String> keys = request.changes().stream().map(Change::purpose).toList();
-        String[] keyArray = keys.toArray(String[]::new);
-
         return conn.preparedQuery("""
                         insert into subject (tenant_id, subject_id, seq, created_at, updated_at) values ($1, $2, 0, $3, $3)
                         on conflict (tenant_id, subject_id) do update set updated_at = subject.updated_at
                         returning seq""")
                 .execute(Tuple.of(tenant, subjectId, nowTs))
                 .map(rows -> rows.iterator().next().getLong("seq"))
-                .flatMap(seq -> {
-                    checkIfMatch(ctx.ifMatch(), seq);
-                    Uni<Map<String, PurposeRow>> purposes = conn.preparedQuery("""
-                                    select key, channel, legal_basis, category, validity, double_opt_in, active
-                                    from purpose where tenant_id = $1 and key = any($2)""")
-                            .execute(Tuple.of(tenant, keyArray))
-                            .map(rows -> {
-                                Map<String, PurposeRow> m = new HashMap<>();
-                                for (Row r : rows) {
-                                    m.put(r.getString("key"), new PurposeRow(r.getString("key"),
-                                            Channel.valueOf(r.getString("channel")),
-                                            LegalBasis.valueOf(r.getString("legal_basis")),
-                                            PurposeCategory.valueOf(r.getString("category")),
-                                            r.getString("validity"), r.getBoolean("double_opt_in"), r.getBoolean("active")));
-                                }
-                                return m;
-                            });
-                    Uni<List<NoticeRow>> notices = conn.preparedQuery("""
-                                    select purpose_key, version, language, content_sha256, url, material
-                                    from notice_version where tenant_id = $1 and purpose_key = any($2)""")
-                            .execute(Tuple.of(tenant, keyArray))
-                            .map(rows -> {
-                                List<NoticeRow> l = new ArrayList<>();
-                                for (Row r : rows) {
-                                    l.add(new NoticeRow(r.getString("purpose_key"), r.getString("version"),
-                                            r.getString("language"), r.getString("content_sha256"), r.getString("url"),
-                                            r.getBoolean("material")));
-                                }
-                                return l;
-                            });
-                    Uni<Map<String, CurrentRow>> current = conn.preparedQuery("""
-                                    select purpose_key, state, expires_at from consent_current
-                                    where tenant_id = $1 and subject_id = $2 and purpose_key = any($3)""")
-                            .execute(Tuple.of(tenant, subjectId, keyArray))
-                            .map(rows -> {
-                                Map<String, CurrentRow> m = new HashMap<>();
-                                for (Row r : rows) {
-                                    OffsetDateTime exp = r.getOffsetDateTime("expires_at");
-                                    m.put(r.getString("purpose_key"), new CurrentRow(
-                                            ConsentState.valueOf(r.getString("state")), exp == null ? null : exp.toInstant()));
-                                }
-                                return m;
-                            });
-                    return Uni.combine().all().unis(purposes, notices, current).asTuple()
-                            .flatMap(t -> {
-                                List<ConsentEvent> events = plan(tenant, subjectId, seq, request, ctx, now,
-                                        t.getItem1(), t.getItem2(), t.getItem3());
-                                long newSeq = seq + events.size();
-                                ConsentWriteResponse response = new ConsentWriteResponse(subjectId,
-                                        events.get(0).requestId(), newSeq,
-                                        events.stream().map(this::view).toList());
-                                String etag = etag(newSeq);
-                                return persist(conn, events, nowTs, ctx.validTraceparent())
-                                        .flatMap(v -> conn.preparedQuery(
-                                                        "update subject set seq = $3, updated_at = $4 where tenant_id = $1 and subject_id = $2")
-                                                .execute(Tuple.of(tenant, subjectId, newSeq, nowTs)))
-                                        .flatMap(v -> request.identifiers() == null || request.identifiers().isEmpty()
-                                                ? Uni.createFrom().voidItem()
-                                                : identifiers.attach(conn, tenant, subjectId, request.identifiers(), now))
-                                        .flatMap(v -> idempotencyKey == null
-                                                ? Uni.createFrom().voidItem()
-                                                : idempotency.store(conn, tenant, caller.subject() == null ? "" : caller.subject(),
-                                                idempotencyKey, requestHash, 201, response, etag, now))
-                                        .map(v -> new WriteResult(201, response, etag, false));
-                            });
+                // holding the subject's row lock now: a request with the same key that ran meanwhile has committed,
+                // so a retry sent while the first was still running gets the first's answer, not a 412 or 409
+                .flatMap(seq -> (idempotencyKey == null ? Uni.createFrom().<WriteResult>nullItem()
+                        : idempotency.find(conn, tenant, caller.subject() == null ? "" : caller.subject(), idempotencyKey)
+                        .map(stored -> stored == null ? null : replay(stored, requestHash)))
+                        .onItem().ifNull().switchTo(() -> writeLocked(conn, subjectId, request, ctx, idempotencyKey, requestHash,
+                                seq, now, nowTs)));
+    }
+
+    /** The write itself, with the subject's row locked and its sequence number read. */
+    private Uni<WriteResult> writeLocked(SqlConnection conn, String subjectId, ConsentRequest request, WriteContext ctx,
+                                         String idempotencyKey, String requestHash, long seq, Instant now,
+                                         OffsetDateTime nowTs) {
+        Caller caller = ctx.caller();
+        String tenant = caller.tenant();
+        String[] keyArray = request.changes().stream().map(Change::purpose).toArray(String[]::new);
+        checkIfMatch(ctx.ifMatch(), seq);
+        Uni<Map<String, PurposeRow>> purposes = conn.preparedQuery("""
+                        select key, channel, legal_basis, category, validity, double_opt_in, active
+                        from purpose where tenant_id = $1 and key = any($2)""")
+                .execute(Tuple.of(tenant, keyArray))
+                .map(rows -> {
+                    Map<String, PurposeRow> m = new HashMap<>();
+                    for (Row r : rows) {
+                        m.put(r.getString("key"), new PurposeRow(r.getString("key"),
+                                Channel.valueOf(r.getString("channel")),
+                                LegalBasis.valueOf(r.getString("legal_basis")),
+                                PurposeCategory.valueOf(r.getString("category")),
+                                r.getString("validity"), r.getBoolean("double_opt_in"), r.getBoolean("active")));
+                    }
+                    return m;
+                });
+        Uni<List<NoticeRow>> notices = conn.preparedQuery("""
+                        select purpose_key, version, language, content_sha256, url, material
+                        from notice_version where tenant_id = $1 and purpose_key = any($2)""")
+                .execute(Tuple.of(tenant, keyArray))
+                .map(rows -> {
+                    List<NoticeRow> l = new ArrayList<>();
+                    for (Row r : rows) {
+                        l.add(new NoticeRow(r.getString("purpose_key"), r.getString("version"),
+                                r.getString("language"), r.getString("content_sha256"), r.getString("url"),
+                                r.getBoolean("material")));
+                    }
+                    return l;
+                });
+        Uni<Map<String, CurrentRow>> current = conn.preparedQuery("""
+                        select purpose_key, state, expires_at from consent_current
+                        where tenant_id = $1 and subject_id = $2 and purpose_key = any($3)""")
+                .execute(Tuple.of(tenant, subjectId, keyArray))
+                .map(rows -> {
+                    Map<String, CurrentRow> m = new HashMap<>();
+                    for (Row r : rows) {
+                        OffsetDateTime exp = r.getOffsetDateTime("expires_at");
+                        m.put(r.getString("purpose_key"), new CurrentRow(
+                                ConsentState.valueOf(r.getString("state")), exp == null ? null : exp.toInstant()));
+                    }
+                    return m;
+                });
+        return Uni.combine().all().unis(purposes, notices, current).asTuple()
+                .flatMap(t -> {
+                    List<ConsentEvent> events = plan(tenant, subjectId, seq, request, ctx, now,
+                            t.getItem1(), t.getItem2(), t.getItem3());
+                    if (events.isEmpty()) {
+                        // only system expiries that were no longer due (renewed or changed since they were picked)
+                        return Uni.createFrom().item(new WriteResult(200,
+                                new ConsentWriteResponse(subjectId, null, seq, List.of()), etag(seq), false));
+                    }
+                    long newSeq = seq + events.size();
+                    ConsentWriteResponse response = new ConsentWriteResponse(subjectId,
+                            events.get(0).requestId(), newSeq,
+                            events.stream().map(this::view).toList());
+                    String etag = etag(newSeq);
+                    return persist(conn, events, nowTs, ctx.validTraceparent())
+                            .flatMap(v -> conn.preparedQuery(
+                                            "update subject set seq = $3, updated_at = $4 where tenant_id = $1 and subject_id = $2")
+                                    .execute(Tuple.of(tenant, subjectId, newSeq, nowTs)))
+                            .flatMap(v -> request.identifiers() == null || request.identifiers().isEmpty()
+                                    ? Uni.createFrom().voidItem()
+                                    : identifiers.attach(conn, tenant, subjectId, request.identifiers(), now))
+                            .flatMap(v -> idempotencyKey == null
+                                    ? Uni.createFrom().voidItem()
+                                    : idempotency.store(conn, tenant, caller.subject() == null ? "" : caller.subject(),
+                                    idempotencyKey, requestHash, 201, response, etag, now))
+                            .map(v -> new WriteResult(201, response, etag, false));
                 });
     }
 
@@ -264,9 +280,14 @@ public class ConsentService {
             Change c = changes.get(i);
             String at = "/changes/" + i;
             PurposeRow p = purposes.get(c.purpose());
-            if (p == null || !p.active()) {
+            if (p == null) {
                 throw ProblemException.at(ProblemType.UNKNOWN_PURPOSE, at + "/purpose",
-                        "purpose '" + c.purpose() + "' does not exist or is not active in this tenant");
+                        "purpose '" + c.purpose() + "' does not exist in this tenant");
+            }
+            if (!p.active() && (c.action() == ConsentAction.GRANT || c.action() == ConsentAction.CONFIRM)) {
+                // a purpose taken out of use takes no new consent; saying no to it (withdraw, deny, object) always works
+                throw ProblemException.at(ProblemType.UNKNOWN_PURPOSE, at + "/purpose",
+                        "purpose '" + c.purpose() + "' is not active in this tenant: it takes no new consent");
             }
             NoticeRow notice = null;
             if (c.noticeVersion() != null) {
@@ -277,6 +298,10 @@ public class ConsentService {
                 }
             }
             CurrentRow cur = current.get(c.purpose());
+            if (c.action() == ConsentAction.EXPIRE && (cur == null || cur.state() != ConsentState.GRANTED
+                    || cur.expiresAt() == null || cur.expiresAt().isAfter(now))) {
+                continue; // picked by the expiry job, but renewed or changed since: nothing is due
+            }
             ConsentState from = cur == null ? ConsentState.NONE
                     : c.action() == ConsentAction.EXPIRE ? cur.state() : cur.effectiveState(now);
             ConsentState to;
