@@ -74,6 +74,9 @@ public final class DecisionEngine {
                     + "catalog as preference-service knows it"));
             return verdict(reasons, f.consent());
         }
+        if (!purpose.active()) {
+            reasons.add(new Reason(Reason.Code.PURPOSE_INACTIVE, "purpose '" + purpose.key() + "' is no longer in use"));
+        }
         if (purpose.channel() != Channel.NONE && purpose.channel() != q.channel()) {
             reasons.add(new Reason(Reason.Code.CHANNEL_NOT_COVERED, "purpose '" + purpose.key() + "' covers "
                     + purpose.channel() + ", not " + q.channel()));

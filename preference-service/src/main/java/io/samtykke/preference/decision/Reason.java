@@ -19,6 +19,8 @@ public record Reason(Code code, String detail) {
         ERASED(true),
         /** The purpose is not in the tenant's catalog as far as preference-service knows it. */
         UNKNOWN_PURPOSE(true),
+        /** The tenant took the purpose out of use (inactive in its catalog): nothing is sent under it any more. */
+        PURPOSE_INACTIVE(true),
         /** The purpose covers another channel than the one asked about. */
         CHANNEL_NOT_COVERED(true),
         TOPIC_UNSUBSCRIBED(true),

@@ -58,6 +58,15 @@ class DecisionEngineTest {
     }
 
     @Test
+    void aPurposeTakenOutOfUseDeniesEvenWithAGrantStillOnRecord() {
+        PurposeInfo retired = new PurposeInfo(NEWSLETTER.key(), NEWSLETTER.channel(), NEWSLETTER.category(),
+                NEWSLETTER.legalBasis(), Map.of(), Map.of(), false);
+        Decision d = decide(email(retired, null), facts(GRANTED));
+        assertEquals(Verdict.DENY, d.decision());
+        assertEquals(List.of(Code.PURPOSE_INACTIVE, Code.CONSENT_GRANTED), codes(d));
+    }
+
+    @Test
     void noRecordedConsentDeniesWithNoConsentAndNoVersion() {
         Decision d = decide(email(NEWSLETTER, null), facts(null));
         assertEquals(List.of(Code.NO_CONSENT), codes(d));
