@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 @QuarkusTest
@@ -49,8 +50,69 @@ class IdentifierTest {
         api.as("app").body(Map.of("identifier", Map.of("type", "EMAIL", "value", "not-an-email"),
                         "changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW"))))
                 .post("/v1/identifiers/consents").then().statusCode(400)
-                .body("errors[0].pointer", equalTo("/identifier/0/value"));
+                .body("errors[0].pointer", equalTo("/identifier/value"));
+        api.as("app").body(Map.of("identifier", Map.of("value", "anna@example.dk"),
+                        "changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW"))))
+                .post("/v1/identifiers/consents").then().statusCode(400)
+                .body("errors.pointer", equalTo(List.of("/identifier/type")));
         assertEquals(0, api.count("select count(*) from consent_record where tenant_id = ?", api.tenant));
+    }
+
+    @Test
+    void aChangeByIdentifierWritesEveryOwnerOrNone() {
+        Api api = Api.newTenant();
+        api.consentPurpose("newsletter", "EMAIL");
+        // two people share a family address: A has withdrawn, B is granted
+        api.change("a-owner", "newsletter", "GRANT").statusCode(201);
+        api.change("a-owner", "newsletter", "WITHDRAW").statusCode(201);
+        api.change("b-owner", "newsletter", "GRANT").statusCode(201);
+        for (String subject : List.of("a-owner", "b-owner")) {
+            api.as("app").body(List.of(Map.of("type", "EMAIL", "value", "family@example.dk")))
+                    .put("/v1/subjects/" + subject + "/identifiers").then().statusCode(200);
+        }
+        Map<String, Object> email = Map.of("type", "EMAIL", "value", "family@example.dk");
+
+        // DENY is allowed for A (WITHDRAWN -> DENIED, written first in subject order) but not for B (GRANTED)
+        api.as("app").body(Map.of("identifier", email, "changes", List.of(Map.of("purpose", "newsletter", "action", "DENY"))))
+                .post("/v1/identifiers/consents").then().statusCode(409).contentType("application/problem+json")
+                .body("type", equalTo("https://samtykke.io/problems/illegal-transition"))
+                .body("detail", startsWith("subject 'b-owner': DENY is not allowed from GRANTED"))
+                .body("errors[0].pointer", equalTo("/changes/0/action"));
+        assertEquals(2, api.records("a-owner"), "A's allowed DENY is rolled back with B's refusal");
+        assertEquals(1, api.records("b-owner"));
+        assertEquals(3, outbox(api), "no event for either subject");
+        api.as("app").get("/v1/subjects/a-owner/consents").then().statusCode(200)
+                .body("subjectSeq", equalTo(2)).body("consents[0].state", equalTo("WITHDRAWN"));
+
+        // an allowed change reaches both owners, in one answer
+        api.as("app").body(Map.of("identifier", email, "changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW"))))
+                .post("/v1/identifiers/consents").then().statusCode(200)
+                .body("subjects.subjectId", equalTo(List.of("a-owner", "b-owner")))
+                .body("subjects[0].records[0].state", equalTo("WITHDRAWN"))
+                .body("subjects[1].records[0].previousState", equalTo("GRANTED"))
+                .body("subjects[1].records[0].state", equalTo("WITHDRAWN"));
+        assertEquals(3, api.records("a-owner"));
+        assertEquals(2, api.records("b-owner"));
+        assertEquals(5, outbox(api));
+    }
+
+    @Test
+    void attachingIdentifiersToAnInvalidSubjectIdStoresNothing() {
+        Api api = Api.newTenant();
+        for (String bad : List.of("-starts-with-a-dash", "x".repeat(129), "a b")) {
+            api.as("app").body(List.of(Map.of("type", "EMAIL", "value", "anna@example.dk")))
+                    .put("/v1/subjects/" + bad + "/identifiers").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://samtykke.io/problems/validation"))
+                    .body("errors[0].pointer", equalTo("/subjectId"));
+        }
+        assertEquals(0, api.count("select count(*) from subject_identifier where tenant_id = ?", api.tenant));
+        api.as("app").body(List.of(Map.of("type", "EMAIL", "value", "anna@example.dk")))
+                .put("/v1/subjects/" + "x".repeat(128) + "/identifiers").then().statusCode(200);
+    }
+
+    private static long outbox(Api api) {
+        return api.count("select count(*) from outbox where tenant_id = ?", api.tenant);
     }
 
     @Test

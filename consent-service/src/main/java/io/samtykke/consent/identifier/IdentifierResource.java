@@ -11,7 +11,6 @@ import io.samtykke.consent.record.ConsentService;
 import io.samtykke.consent.record.ConsentService.WriteContext;
 import io.samtykke.consent.security.Caller;
 import io.samtykke.consent.security.Callers;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
@@ -64,6 +63,7 @@ public class IdentifierResource {
     @Operation(summary = "Attach contact identifiers to a subject (encrypted at rest)")
     public Uni<IdentifierList> attach(@PathParam("subjectId") String subjectId, List<IdentifierRequest> body) {
         Caller caller = callers.current();
+        ConsentService.validateSubjectId(subjectId);
         caller.requireAccessTo(subjectId);
         if (body == null || body.isEmpty()) {
             throw ProblemException.at(ProblemType.VALIDATION, "", "at least one identifier is required");
@@ -101,7 +101,7 @@ public class IdentifierResource {
             throw ProblemException.at(ProblemType.VALIDATION, "/identifier", "is required");
         }
         RequestErrors errors = new RequestErrors();
-        identifiers.validate(List.of(body.identifier()), "/identifier", errors);
+        identifiers.validate(body.identifier(), "/identifier", errors);
         errors.throwIfAny();
         String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
         ConsentRequest request = new ConsentRequest(body.changes(), body.evidence(), null);
@@ -109,12 +109,10 @@ public class IdentifierResource {
             if (subjects.isEmpty()) {
                 throw new ProblemException(ProblemType.NOT_FOUND, "no subject has this identifier");
             }
-            return Multi.createFrom().iterable(subjects)
-                    .onItem().transformToUniAndConcatenate(s -> consents.write(s, request,
-                            new WriteContext(caller, null, null, ip, userAgent)))
-                    .map(ConsentService.WriteResult::body)
-                    .collect().asList()
-                    .map(IdentifierConsentResponse::new);
+            // one transaction for every owner: a change refused for one subject writes nothing for any
+            return consents.writeAll(subjects, request, new WriteContext(caller, null, null, ip, userAgent))
+                    .map(results -> new IdentifierConsentResponse(
+                            results.stream().map(ConsentService.WriteResult::body).toList()));
         });
     }
 }

@@ -45,21 +45,24 @@ public class IdentifierStore {
     public void validate(List<IdentifierRequest> list, String pointer, RequestErrors errors) {
         errors.require(list.size() <= 20, pointer, "at most 20 identifiers per request");
         for (int i = 0; i < list.size(); i++) {
-            IdentifierRequest id = list.get(i);
-            String at = pointer + "/" + i;
-            if (id == null) {
-                errors.require(false, at, "is null");
-                continue;
-            }
-            errors.requirePresent(id.type(), at + "/type").requirePresent(id.value(), at + "/value")
-                    .requireMaxLength(id.value(), 512, at + "/value");
-            if (id.type() != null && id.value() != null) {
-                String v = normalize(id.type(), id.value());
-                errors.require(id.type() != IdentifierType.EMAIL || EMAIL.matcher(v).matches(), at + "/value",
-                        "is not an email address");
-                errors.require(id.type() != IdentifierType.PHONE || PHONE.matcher(v).matches(), at + "/value",
-                        "is not a phone number (digits, optionally with a leading +)");
-            }
+            validate(list.get(i), pointer + "/" + i, errors);
+        }
+    }
+
+    /** One identifier at {@code at} (a JSON Pointer to the identifier object itself). */
+    public void validate(IdentifierRequest id, String at, RequestErrors errors) {
+        if (id == null) {
+            errors.require(false, at, "is null");
+            return;
+        }
+        errors.requirePresent(id.type(), at + "/type").requirePresent(id.value(), at + "/value")
+                .requireMaxLength(id.value(), 512, at + "/value");
+        if (id.type() != null && id.value() != null) {
+            String v = normalize(id.type(), id.value());
+            errors.require(id.type() != IdentifierType.EMAIL || EMAIL.matcher(v).matches(), at + "/value",
+                    "is not an email address");
+            errors.require(id.type() != IdentifierType.PHONE || PHONE.matcher(v).matches(), at + "/value",
+                    "is not a phone number (digits, optionally with a leading +)");
         }
     }
 

@@ -62,7 +62,10 @@ public class ProblemMapper {
             detail = "'" + invalid.getValue() + "' is not one of " + Arrays.stream(invalid.getTargetType().getEnumConstants())
                     .map(Object::toString).collect(Collectors.joining(", "));
         } else if (e instanceof UnrecognizedPropertyException unknown) {
-            detail = "unknown field '" + unknown.getPropertyName() + "'";
+            // quarkus.jackson.fail-on-unknown-properties=true: a misspelt field is refused, not silently dropped
+            detail = "unknown field '" + unknown.getPropertyName() + "'" + (unknown.getKnownPropertyIds() == null
+                    || unknown.getKnownPropertyIds().isEmpty() ? "" : "; known fields: " + unknown.getKnownPropertyIds()
+                    .stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             detail = "expected " + describe(mismatch.getTargetType());
         } else {

@@ -28,6 +28,37 @@ public final class RequestErrors {
         return require(value == null || value.length() <= max, pointer, "is longer than " + max + " characters");
     }
 
+    /**
+     * One-line text (names, ids, app and collection-point fields): no C0 control character (U+0000-U+001F) at all.
+     * PostgreSQL cannot store NUL in text, and a tab or line break has no place in such a field.
+     */
+    public RequestErrors requireSingleLine(String value, String pointer) {
+        return requireNoControl(value, pointer, "");
+    }
+
+    /** A relayed HTTP field value (a user agent): tab allowed, as HTTP allows it there; other C0 controls not. */
+    public RequestErrors requireFieldValue(String value, String pointer) {
+        return requireNoControl(value, pointer, "\t");
+    }
+
+    /** Multi-line text (descriptions, notice texts): tab, line feed and carriage return allowed, other C0 controls not. */
+    public RequestErrors requireMultiLine(String value, String pointer) {
+        return requireNoControl(value, pointer, "\t\n\r");
+    }
+
+    private RequestErrors requireNoControl(String value, String pointer, String allowed) {
+        if (value == null) {
+            return this;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && allowed.indexOf(c) < 0) {
+                return require(false, pointer, String.format("contains the control character U+%04X at position %d", (int) c, i));
+            }
+        }
+        return this;
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
     }

@@ -126,12 +126,14 @@ public class PurposeService {
             r.names().forEach((lang, name) -> errors
                     .require(LANGUAGE.matcher(lang).matches(), "/names/" + lang, "is not a language tag")
                     .require(name != null && !name.isBlank(), "/names/" + lang, "is required")
-                    .requireMaxLength(name, 200, "/names/" + lang));
+                    .requireMaxLength(name, 200, "/names/" + lang)
+                    .requireSingleLine(name, "/names/" + lang));
         }
         if (r.descriptions() != null) {
             r.descriptions().forEach((lang, d) -> errors
                     .require(LANGUAGE.matcher(lang).matches(), "/descriptions/" + lang, "is not a language tag")
-                    .requireMaxLength(d, 4000, "/descriptions/" + lang));
+                    .requireMaxLength(d, 4000, "/descriptions/" + lang)
+                    .requireMultiLine(d, "/descriptions/" + lang));
         }
         errors.requirePresent(r.channel(), "/channel")
                 .requirePresent(r.legalBasis(), "/legalBasis")
@@ -153,7 +155,9 @@ public class PurposeService {
                 .requireMatch(r.language(), LANGUAGE, "/language", "language tag")
                 .require(r.text() != null || r.url() != null, "/text", "text or url is required")
                 .requireMaxLength(r.text(), 100_000, "/text")
+                .requireMultiLine(r.text(), "/text")
                 .requireMaxLength(r.url(), 2000, "/url")
+                .requireSingleLine(r.url(), "/url")
                 .require(r.url() == null || r.url().startsWith("https://") || r.url().startsWith("http://"), "/url",
                         "must be an http(s) URL")
                 .requireMatch(r.contentSha256(), SHA256, "/contentSha256", "lowercase hex SHA-256")

@@ -1,5 +1,6 @@
 package io.samtykke.consent.record;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.identifier.IdentifierStore;
@@ -142,7 +143,9 @@ public class ConsentService {
                     "this Idempotency-Key was used for a different request");
         }
         try {
-            return new WriteResult(stored.status(), json.readValue(stored.response(), ConsentWriteResponse.class),
+            // stored by an earlier version perhaps: read leniently, whatever the strictness of request bodies
+            return new WriteResult(stored.status(), json.readerFor(ConsentWriteResponse.class)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(stored.response()),
                     stored.etag(), true);
         } catch (Exception e) {
             throw new IllegalStateException("stored idempotent response is unreadable", e);
@@ -436,7 +439,7 @@ public class ConsentService {
         return "\"" + seq + "\"";
     }
 
-    static void validateSubjectId(String subjectId) {
+    public static void validateSubjectId(String subjectId) {
         if (subjectId == null || !SUBJECT_ID.matcher(subjectId).matches()) {
             throw ProblemException.at(ProblemType.VALIDATION, "/subjectId",
                     "subjectId must be 1-128 characters: letters, digits and . _ : @ + | -");
@@ -475,6 +478,7 @@ public class ConsentService {
         if (ev != null) {
             errors.requireMatch(ev.language(), PurposeService.LANGUAGE, "/evidence/language", "language tag")
                     .requireMaxLength(ev.userAgent(), 1024, "/evidence/userAgent")
+                    .requireFieldValue(ev.userAgent(), "/evidence/userAgent")
                     .require(ev.ipAddress() == null || IpPrefix.of(ev.ipAddress()) != null, "/evidence/ipAddress",
                             "is not an IPv4 or IPv6 address")
                     .require(ev.ipAddress() == null || caller.roles().contains(Caller.APP), "/evidence/ipAddress",
@@ -484,12 +488,17 @@ public class ConsentService {
                             "a subject token always acts as SUBJECT");
             if (ev.source() != null) {
                 errors.requireMaxLength(ev.source().appId(), 100, "/evidence/source/appId")
+                        .requireSingleLine(ev.source().appId(), "/evidence/source/appId")
                         .requireMaxLength(ev.source().platform(), 50, "/evidence/source/platform")
+                        .requireSingleLine(ev.source().platform(), "/evidence/source/platform")
                         .requireMaxLength(ev.source().appVersion(), 50, "/evidence/source/appVersion")
-                        .requireMaxLength(ev.source().collectionPoint(), 200, "/evidence/source/collectionPoint");
+                        .requireSingleLine(ev.source().appVersion(), "/evidence/source/appVersion")
+                        .requireMaxLength(ev.source().collectionPoint(), 200, "/evidence/source/collectionPoint")
+                        .requireSingleLine(ev.source().collectionPoint(), "/evidence/source/collectionPoint");
             }
             if (ev.actor() != null) {
-                errors.requireMaxLength(ev.actor().id(), 200, "/evidence/actor/id");
+                errors.requireMaxLength(ev.actor().id(), 200, "/evidence/actor/id")
+                        .requireSingleLine(ev.actor().id(), "/evidence/actor/id");
             }
         }
         if (r.identifiers() != null) {
@@ -514,5 +523,38 @@ public class ConsentService {
         ConsentState effectiveState(Instant now) {
             return state == ConsentState.GRANTED && expiresAt != null && !expiresAt.isAfter(now) ? ConsentState.EXPIRED : state;
         }
+    }
+
+    /**
+     * The same changes for several subjects (a change by contact identifier), all or nothing: the request and every
+     * subject id are validated first, then ONE transaction locks and writes the subjects in sorted order (so two such
+     * writes cannot deadlock each other); a refusal for any subject rolls back every subject's records and outbox
+     * rows. Runs without Idempotency-Key and If-Match. Results come in sorted subject order.
+     */
+    public Uni<List<WriteResult>> writeAll(java.util.Collection<String> subjectIds, ConsentRequest request, WriteContext ctx) {
+        Caller caller = ctx.caller();
+        List<String> sorted = List.copyOf(new java.util.TreeSet<>(subjectIds));
+        for (String subjectId : sorted) {
+            validateSubjectId(subjectId);
+            caller.requireAccessTo(subjectId);
+        }
+        validate(request, caller);
+        WriteContext plain = new WriteContext(caller, null, null, ctx.remoteIp(), ctx.userAgent(), ctx.traceparent());
+        return pool.withTransaction(conn -> {
+            Uni<List<WriteResult>> chain = Uni.createFrom().item(() -> new ArrayList<WriteResult>());
+            for (String subjectId : sorted) {
+                chain = chain.flatMap(done -> writeInTransaction(conn, subjectId, request, plain, null, null)
+                        .onFailure(ProblemException.class).transform(e -> {
+                            ProblemException p = (ProblemException) e;
+                            return new ProblemException(p.type(), "subject '" + subjectId + "': " + p.getMessage(),
+                                    p.errors());
+                        })
+                        .map(result -> {
+                            done.add(result);
+                            return done;
+                        }));
+            }
+            return chain;
+        });
     }
 }
