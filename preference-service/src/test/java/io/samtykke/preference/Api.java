@@ -165,23 +165,22 @@ public final class Api {
 
     /** Counts rows straight from PostgreSQL, to prove what was (or was not) written. */
     public long count(String sql, Object... args) {
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("preference"), pg.user(), pg.password());
-             PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return query(sql, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        }, args);
     }
 
     /** Reads one text value straight from PostgreSQL (null when no row or a null value). */
     public String text(String sql, Object... args) {
+        return query(sql, rs -> rs.next() ? rs.getString(1) : null, args);
+    }
+
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> T query(String sql, RowReader<T> reader, Object... args) {
         PostgresServer pg = PostgresServer.shared();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("preference"), pg.user(), pg.password());
              PreparedStatement s = c.prepareStatement(sql)) {
@@ -189,7 +188,7 @@ public final class Api {
                 s.setObject(i + 1, args[i]);
             }
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                return reader.read(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

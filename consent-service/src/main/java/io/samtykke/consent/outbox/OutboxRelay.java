@@ -1,5 +1,6 @@
 package io.samtykke.consent.outbox;
 
+import io.samtykke.contract.KafkaConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

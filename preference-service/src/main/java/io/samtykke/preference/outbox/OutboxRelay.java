@@ -3,7 +3,7 @@ package io.samtykke.preference.outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.samtykke.preference.config.KafkaConnection;
+import io.samtykke.contract.KafkaConnection;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;

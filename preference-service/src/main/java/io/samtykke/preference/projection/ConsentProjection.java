@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.samtykke.preference.config.KafkaConnection;
+import io.samtykke.contract.KafkaConnection;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;

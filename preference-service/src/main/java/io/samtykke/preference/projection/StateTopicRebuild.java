@@ -1,6 +1,6 @@
 package io.samtykke.preference.projection;
 
-import io.samtykke.preference.config.KafkaConnection;
+import io.samtykke.contract.KafkaConnection;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;

@@ -1,13 +1,14 @@
-package io.samtykke.preference.config;
+package io.samtykke.contract;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The part of the application's Kafka configuration ({@code kafka.*} properties, as Quarkus hands them to the
- * messaging channels) that every client this service makes by hand needs too: where the brokers are and how to
- * connect to them (TLS, SASL). So {@code kafka.security.protocol=SASL_SSL} and friends reach every client.
+ * How to reach the samtykke topics: the part of a service's Kafka configuration ({@code kafka.*} properties, as
+ * Quarkus hands them to the messaging channels) that every client a service makes by hand needs too: where the
+ * brokers are and how to connect to them (TLS, SASL). So {@code kafka.security.protocol=SASL_SSL} and friends reach
+ * every client, not only the channels.
  */
 public final class KafkaConnection {
 

@@ -1,4 +1,4 @@
-package io.samtykke.consent.outbox;
+package io.samtykke.contract;
 
 import org.junit.jupiter.api.Test;
 
