@@ -75,6 +75,32 @@ class ReceiptTest {
     }
 
     @Test
+    void afterErasureAReceiptIsStillTheErasedPersonsOwnAndNoOneElses() {
+        Auditor auditor = Auditor.newTenant();
+        ConsentEvent annas = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
+        ConsentEvent bos = Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1));
+        auditor.awaitCheckpoint(2);
+        auditor.as("dpo-1", "dpo").delete("/v1/subjects/anna/key").then().statusCode(204);
+        auditor.request().get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
+                .body("piiPrincipalId", equalTo("erased"));
+
+        // "erased" is what anna's id now reads as, and a subject id consent-service accepts: it must not open her receipt
+        auditor.as("erased", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://samtykke.io/problems/not-found"));
+        auditor.as("bo", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(404)
+                .contentType("application/problem+json");
+        // anna herself is still found by her pseudonym, and reads her record as erased
+        auditor.as("anna", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
+                .body("consentReceiptID", equalTo(annas.eventId().toString()))
+                .body("piiPrincipalId", equalTo("erased"))
+                .body("record.erased", equalTo(true));
+        auditor.as("anna", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(404);
+        auditor.as("bo", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(200)
+                .body("piiPrincipalId", equalTo("bo"));
+    }
+
+    @Test
     void onlyConsentRecordsHaveReceipts() {
         Auditor auditor = Auditor.newTenant();
         ProducerRecord<String, byte[]> preference = Events.preference(auditor.tenant, "anna", 1, "ride-offers");

@@ -95,6 +95,16 @@ public class EntryQueries {
                 .execute(Tuple.of(tenant, eventId)));
     }
 
+    /**
+     * The entry of {@code eventId} if it is about {@code subjectId}: matched by the subject's keyed pseudonym, which the
+     * entry keeps for good, never by the subject id its sealed values open to (that reads "erased" once the key is gone).
+     */
+    public Uni<Optional<AuditEntry>> byEventIdAbout(String tenant, UUID eventId, String subjectId) {
+        return one(tenant, pool.preparedQuery("select " + EntryReader.COLUMNS
+                        + " from audit_entry where tenant_id = $1 and event_id = $2 and subject_ref = $3")
+                .execute(Tuple.of(tenant, eventId, keys.pseudonym(tenant, subjectId))));
+    }
+
     private Uni<Optional<AuditEntry>> one(String tenant, Uni<RowSet<Row>> query) {
         return query.flatMap(rows -> reader.read(tenant, rows))
                 .map(entries -> entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0)));

@@ -12,6 +12,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,9 +34,11 @@ import java.util.function.Supplier;
 /**
  * Reads every samtykke event topic in batches and appends what it reads to the tenants' logs, once
  * per event. Records that are not valid events go to the dead-letter topic {@code samtykke.dlq.audit-service}
- * with the reason in the {@code dead-letter-reason} header, and ingestion goes on. A batch is acknowledged
- * (its offsets committed) only after its dead letters are on the broker and its entries committed; while
- * PostgreSQL or Kafka is unreachable the batch is retried and the partitions wait: at least once, never loss.
+ * with the reason in the {@code dead-letter-reason} header, and ingestion goes on: that includes records whose entry
+ * bytes cannot be built (checked before the batch is appended) and, as a backstop, events the database refuses as bad
+ * data again and again when appended on their own. A batch is acknowledged (its offsets committed) only after its dead
+ * letters are on the broker and its entries committed; while PostgreSQL or Kafka is unreachable the batch is retried
+ * and the partitions wait: at least once, never loss.
  */
 @ApplicationScoped
 public class EventIngest {
@@ -47,8 +50,12 @@ public class EventIngest {
 
     private static final Logger LOG = Logger.getLogger(EventIngest.class);
     private static final TypeReference<Map<String, Object>> PLAIN = new TypeReference<>() { };
-    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     private static final Duration LAST_RETRY = Duration.ofSeconds(10);
+    /** How often an append may fail on bad data before its batch is appended event by event, or its event dead-lettered. */
+    static final int BAD_DATA_ATTEMPTS = 3;
+
+    /** The first pause between attempts; it doubles up to 10 s. */
+    Duration firstRetry = Duration.ofMillis(200);
 
     @Inject
     LogWriter log;
@@ -67,11 +74,13 @@ public class EventIngest {
     @Incoming("events")
     @Blocking
     public void ingest(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> admittedRecords = new ArrayList<>(records.count());
         List<Admitted> admitted = new ArrayList<>(records.count());
         List<Uni<Void>> rejected = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 admitted.add(admit(record));
+                admittedRecords.add(record);
             } catch (NotAnEvent e) {
                 LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
                 rejected.add(deadLetter(record, e.getMessage()));
@@ -82,23 +91,103 @@ public class EventIngest {
             count("dead-lettered", rejected.size());
         }
         if (!admitted.isEmpty()) {
-            LogWriter.Appended appended = retrying("store " + admitted.size() + " events", () -> log.append(admitted));
-            count("stored", appended.stored());
-            count("duplicate", appended.duplicates());
+            store(admittedRecords, admitted);
         }
     }
 
     /** The record as an event the log can keep, or why not. */
     Admitted admit(ConsumerRecord<String, byte[]> record) throws NotAnEvent {
         ReceivedEvent event = ReceivedEvent.of(record);
+        Admitted admitted;
         if (!ContractCheck.isConsentEvent(event)) {
-            return new Admitted(event, null);
+            admitted = new Admitted(event, null);
+        } else {
+            JsonNode number = unwritableNumber(event.json());
+            if (number != null) {
+                throw new NotAnEvent("the payload holds the number " + number + ", which is no whole number within ±2^53");
+            }
+            try {
+                admitted = new Admitted(event, json.convertValue(event.json(), PLAIN));
+            } catch (IllegalArgumentException e) {
+                throw new NotAnEvent("the payload cannot be read as plain JSON values: " + e.getMessage());
+            }
         }
-        JsonNode number = unwritableNumber(event.json());
-        if (number != null) {
-            throw new NotAnEvent("the payload holds the number " + number + ", which is no whole number within ±2^53");
+        try {
+            // what the log would store, built now: an event whose entry cannot be built never reaches a batch's transaction
+            LogWriter.check(admitted);
+        } catch (RuntimeException e) {
+            throw new NotAnEvent("the event cannot be made into a log entry: " + e.getMessage());
         }
-        return new Admitted(event, json.convertValue(event.json(), PLAIN));
+        return admitted;
+    }
+
+    /**
+     * Appends the admitted events, retrying while PostgreSQL is unreachable. When the batch keeps failing on what the
+     * database or the entry code says is bad data ({@link #isBadData}), it is appended event by event instead, and
+     * only the events that fail so on their own are dead-lettered; a failure of any other kind is retried, forever.
+     */
+    private void store(List<ConsumerRecord<String, byte[]>> records, List<Admitted> admitted) {
+        LogWriter.Appended appended;
+        try {
+            appended = retrying("store " + admitted.size() + " events", () -> log.append(admitted), BAD_DATA_ATTEMPTS);
+        } catch (BadData e) {
+            LOG.warnf("a batch of %d events failed %d times on bad data (%s); storing them one by one", admitted.size(),
+                    BAD_DATA_ATTEMPTS, describe(e.getCause()));
+            storeOneByOne(records, admitted);
+            return;
+        }
+        count("stored", appended.stored());
+        count("duplicate", appended.duplicates());
+    }
+
+    private void storeOneByOne(List<ConsumerRecord<String, byte[]>> records, List<Admitted> admitted) {
+        for (int i = 0; i < admitted.size(); i++) {
+            ConsumerRecord<String, byte[]> record = records.get(i);
+            List<Admitted> one = List.of(admitted.get(i));
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            try {
+                LogWriter.Appended appended = retrying("store " + where, () -> log.append(one), BAD_DATA_ATTEMPTS);
+                count("stored", appended.stored());
+                count("duplicate", appended.duplicates());
+            } catch (BadData e) {
+                String reason = "the event could not be stored: " + describe(e.getCause());
+                LOG.warnf("dead-lettering %s: %s", where, reason);
+                retrying("send a dead letter", () -> deadLetter(record, reason).await().atMost(LAST_RETRY));
+                count("dead-lettered", 1);
+            }
+        }
+    }
+
+    /**
+     * True when {@code e} says the data being appended is at fault, so that appending the same data again fails the
+     * same way: PostgreSQL's data exceptions (SQLSTATE class 22, e.g. a time out of range or text it cannot hold),
+     * integrity violations (class 23) other than unique and exclusion violations (those depend on what is already stored,
+     * and appending skips what is), and program_limit_exceeded (54000, e.g. an index row too large); and
+     * IllegalArgumentException, which the entry code (canonical JSON, sealing, entry bytes) throws for values it cannot
+     * write. Everything else (no connection, timeouts, a closed pool, serialization failures, missing privileges) may pass
+     * and is retried.
+     */
+    static boolean isBadData(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DatabaseException db) {
+                String state = db.getSqlState();
+                return state != null && (state.startsWith("22")
+                        || state.startsWith("23") && !state.equals("23505") && !state.equals("23P01")
+                        || state.equals("54000"));
+            }
+            if (t instanceof IllegalArgumentException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof DatabaseException db && db.getSqlState() != null && !message.contains(db.getSqlState())) {
+            message += " (SQLSTATE " + db.getSqlState() + ")";
+        }
+        return message;
     }
 
     /** A number canonical entry bytes cannot hold (a fraction or beyond ±2^53), or null. */
@@ -134,12 +223,24 @@ public class EventIngest {
 
     /** Runs {@code work} until it succeeds, backing off from 200 ms to 10 s between attempts. */
     private <T> T retrying(String what, Supplier<T> work) {
-        Duration delay = FIRST_RETRY;
+        return retrying(what, work, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs {@code work} until it succeeds, backing off from 200 ms to 10 s between attempts; throws {@link BadData} once
+     * it has failed {@code badDataAttempts} times on bad data ({@link #isBadData}). Other failures never end the retries.
+     */
+    private <T> T retrying(String what, Supplier<T> work, int badDataAttempts) {
+        Duration delay = firstRetry;
+        int badData = 0;
         while (true) {
             try {
                 return work.get();
             } catch (RuntimeException e) {
-                LOG.warnf("could not %s (%s); retrying in %d ms", what, e.getMessage(), delay.toMillis());
+                if (isBadData(e) && ++badData >= badDataAttempts) {
+                    throw new BadData(e);
+                }
+                LOG.warnf("could not %s (%s); retrying in %d ms", what, describe(e), delay.toMillis());
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
@@ -148,6 +249,13 @@ public class EventIngest {
                 }
                 delay = delay.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : delay.multipliedBy(2);
             }
+        }
+    }
+
+    /** Work that failed on bad data as often as it may: retrying it would fail the same way. */
+    private static final class BadData extends RuntimeException {
+        BadData(RuntimeException cause) {
+            super(cause.getMessage(), cause, false, false);
         }
     }
 

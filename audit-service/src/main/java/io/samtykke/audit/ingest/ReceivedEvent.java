@@ -54,6 +54,11 @@ public record ReceivedEvent(
             CloudEventHeaders.SOURCE, CloudEventHeaders.TYPE, CloudEventHeaders.TIME, CloudEventHeaders.TENANT_ID,
             CloudEventHeaders.SUBJECT, CloudEventHeaders.SUBJECT_SEQ);
 
+    /** The event times the log takes: years 1 to 9999 (UTC), well inside what PostgreSQL's timestamptz and RFC 3339 hold. */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    /** Exclusive. */
+    static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** A record that is not an event the log can keep, and why: the reason its dead letter carries. */
@@ -90,6 +95,9 @@ public record ReceivedEvent(
             time = OffsetDateTime.parse(text.get(CloudEventHeaders.TIME)).toInstant();
         } catch (DateTimeParseException e) {
             throw new NotAnEvent("ce_time " + text.get(CloudEventHeaders.TIME) + " is not an RFC 3339 timestamp");
+        }
+        if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
+            throw new NotAnEvent("ce_time " + text.get(CloudEventHeaders.TIME) + " is outside the years 1 to 9999 the log stores");
         }
         JsonNode json = record.value() == null || record.value().length == 0 ? null : parse(record.value());
         if (json == null) {

@@ -120,12 +120,32 @@ public class LogWriter {
             ReceivedEvent e = a.event();
             String ref = refs.get(i++);
             DataKey key = ref == null ? null : dataKeys.get(ref);
-            Object data = a.consentPayload() != null
-                    ? PersonalData.sealConsentEvent(a.consentPayload(), tenant, e.eventId(), key)
-                    : PersonalData.sealWhole(e.payload(), tenant, e.eventId(), key);
-            out.add(new Sealed(a, ref, data));
+            out.add(new Sealed(a, ref, data(a, key)));
         }
         return out;
+    }
+
+    /** The entry's {@code data}: the payload with its personal values sealed under {@code key} (null: the event names no subject). */
+    private static Object data(Admitted a, DataKey key) {
+        ReceivedEvent e = a.event();
+        return a.consentPayload() != null
+                ? PersonalData.sealConsentEvent(a.consentPayload(), e.tenantId(), e.eventId(), key)
+                : PersonalData.sealWhole(e.payload(), e.tenantId(), e.eventId(), key);
+    }
+
+    /**
+     * Does for one event, without the database, all that {@link #append} does with it that depends on the event alone:
+     * its personal values made canonical for sealing and its entry bytes built (with stand-ins for the data key, the
+     * pseudonym, the seq and the time of receipt, none of which changes whether the bytes can be built). Throws
+     * (IllegalArgumentException) when they cannot be, e.g. for a string holding a lone UTF-16 surrogate, so an event
+     * that could never be stored is refused before it holds up the events stored with it.
+     */
+    public static void check(Admitted a) {
+        ReceivedEvent e = a.event();
+        String ref = e.subjectId() == null ? null : "pseudonym";
+        Object data = data(a, ref == null ? null : DataKey.DESTROYED);
+        new LogEntry(e.tenantId(), 0, e.eventId(), e.type(), e.source(), e.eventTime(), e.purpose(), ref, e.subjectSeq(),
+                e.eventTime(), data).toBytes();
     }
 
     /** Locks the tenant's counter, numbers the events not yet logged and inserts them; returns how many. */

@@ -34,7 +34,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 @Path("/v1/receipts")
@@ -73,9 +73,17 @@ public class ReceiptResource {
         Caller caller = callers.current();
         UUID id = QueryParams.uuid(eventId, "eventId").orElseThrow();
         ProblemException notFound = new ProblemException(ProblemType.NOT_FOUND, "no consent record " + eventId + " for you");
-        return queries.byEventId(caller.tenant(), id).flatMap(found -> {
-            AuditEntry entry = found.filter(e -> caller.is(Caller.AUDITOR) || Objects.equals(caller.subject(), e.subjectId()))
-                    .filter(e -> isConsentEvent(e.type()))
+        Uni<Optional<AuditEntry>> query;
+        if (caller.is(Caller.AUDITOR)) {
+            query = queries.byEventId(caller.tenant(), id);
+        } else if (caller.subject() == null || caller.subject().isEmpty()) {
+            query = Uni.createFrom().item(Optional.empty());
+        } else {
+            // a person's own records, by the pseudonym of their id; the opened subject id reads "erased" after erasure
+            query = queries.byEventIdAbout(caller.tenant(), id, caller.subject());
+        }
+        return query.flatMap(found -> {
+            AuditEntry entry = found.filter(e -> isConsentEvent(e.type()))
                     .orElseThrow(() -> notFound);
             return store.latestOrEmpty(caller.tenant()).flatMap(checkpoint -> proof(caller.tenant(), entry, checkpoint))
                     .map(proof -> {

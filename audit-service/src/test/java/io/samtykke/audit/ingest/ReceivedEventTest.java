@@ -13,6 +13,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -60,6 +61,20 @@ class ReceivedEventTest {
         assertThat(refusal(withHeader("ce_id", "42")), containsString("not a UUID"));
         assertThat(refusal(withHeader("ce_time", "yesterday")), containsString("RFC 3339"));
         assertThat(refusal(withHeader("ce_specversion", "0.3")), containsString("not 1.0"));
+    }
+
+    @Test
+    void theEventTimeMustBeWithinTheYears1To9999() throws NotAnEvent {
+        assertEquals("ce_time +300000-01-01T00:00:00Z is outside the years 1 to 9999 the log stores",
+                refusal(withHeader("ce_time", "+300000-01-01T00:00:00Z")));
+        assertThat(refusal(withHeader("ce_time", "+10000-01-01T00:00:00Z")), containsString("outside the years 1 to 9999"));
+        assertThat(refusal(withHeader("ce_time", "0000-12-31T23:59:59Z")), containsString("outside the years 1 to 9999"));
+        assertThat(refusal(withHeader("ce_time", "-0001-01-01T00:00:00Z")), containsString("outside the years 1 to 9999"));
+        assertThat(refusal(withHeader("ce_time", "0001-01-01T00:30:00+01:00")), containsString("outside the years 1 to 9999"));
+        assertEquals(Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                ReceivedEvent.of(consumed(withHeader("ce_time", "9999-12-31T23:59:59.999999999Z"))).eventTime());
+        assertEquals(Instant.parse("0001-01-01T00:00:00Z"),
+                ReceivedEvent.of(consumed(withHeader("ce_time", "0001-01-01T01:00:00+01:00"))).eventTime());
     }
 
     @Test
