@@ -80,6 +80,11 @@ public final class Api {
 
     /** Counts rows straight from PostgreSQL, to prove what was (or was not) written. */
     public long count(String sql, Object... args) {
+        return Long.parseLong(text(sql, args));
+    }
+
+    /** The first column of the first row, straight from PostgreSQL. */
+    public String text(String sql, Object... args) {
         PostgresServer pg = PostgresServer.shared();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password());
              PreparedStatement s = c.prepareStatement(sql)) {
@@ -88,7 +93,7 @@ public final class Api {
             }
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                return rs.getString(1);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -101,12 +101,16 @@ class ConsentCrashTest {
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService writers = startWriters(tenant, targets::get, acks, stop, 4);
             awaitAcks(acks, 120);
-            awaitSlotsOwned(a, 8);
-            awaitSlotsOwned(b, 8); // both relays publish: the 16 slots are shared, not held by the first to start
+            // both relays count each other and both publish: the 16 slots are shared, not held by the first to start
+            awaitMetric(a, "samtykke_outbox_relays", v -> v == 2, "2 relays");
+            awaitMetric(b, "samtykke_outbox_relays", v -> v == 2, "2 relays");
+            awaitMetric(a, "samtykke_outbox_published_total", v -> v > 0, "rows published");
+            awaitMetric(b, "samtykke_outbox_published_total", v -> v > 0, "rows published");
             a.kill();
             targets.set(List.of(b));
             awaitAcks(acks, acks.size() + 120);
-            awaitSlotsOwned(b, 16);
+            awaitMetric(b, "samtykke_outbox_relays", v -> v == 1, "1 relay");
+            awaitMetric(b, "samtykke_outbox_slots_owned", v -> v == 16, "all 16 slots");
             stop.set(true);
             writers.shutdown();
             assertTrue(writers.awaitTermination(30, TimeUnit.SECONDS));
@@ -118,20 +122,22 @@ class ConsentCrashTest {
         }
     }
 
-    /** Waits until the instance's relay owns {@code slots} outbox slots, as its Prometheus gauge says. */
-    private static void awaitSlotsOwned(ServiceProcess s, int slots) throws Exception {
+    /** Waits until a Prometheus gauge or counter of the instance satisfies {@code test}. */
+    private static void awaitMetric(ServiceProcess s, String name, java.util.function.DoublePredicate test, String what)
+            throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         String last = "";
         while (System.currentTimeMillis() < deadline) {
             HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(s.url("/q/metrics")))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            last = metrics.body().lines().filter(l -> l.startsWith("samtykke_outbox_slots_owned")).findFirst().orElse("");
-            if (last.endsWith(" " + slots + ".0")) {
+            last = metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                    .findFirst().orElse("");
+            if (!last.isEmpty() && test.test(Double.parseDouble(last.substring(last.lastIndexOf(' ') + 1)))) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the relay at " + s.url("") + " does not own " + slots + " slots: " + last);
+        throw new AssertionError("the relay at " + s.url("") + " never reported " + what + ": " + last);
     }
 
     private static void setUpPurpose(ServiceProcess s, String tenant) throws Exception {

@@ -81,6 +81,13 @@ public interface ConsentConfig {
         @WithDefault("PT1S")
         Duration pollInterval();
 
+        /**
+         * The relay reports itself stuck (liveness DOWN) when a publishable row is older than this while
+         * Kafka answers, or no relay round finished for this long.
+         */
+        @WithDefault("PT60S")
+        Duration stuckAfter();
+
         /** Partitions of the consent topics when the relay creates them. */
         @WithDefault("4")
         int topicPartitions();

@@ -28,7 +28,8 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    static void ensureTopics(Map<String, Object> connection, int partitions, short replication) {
+    /** True when the topics exist as intended (or exist otherwise, with a warning); false when the broker did not answer. */
+    static boolean ensureTopics(Map<String, Object> connection, int partitions, short replication) {
         Optional<Short> rf = replication > 0 ? Optional.of(replication) : Optional.empty();
         List<NewTopic> topics = List.of(
                 new NewTopic(Topics.CONSENT_EVENTS, Optional.of(partitions), rf),
@@ -56,12 +57,14 @@ final class TopicSetup {
                 LOG.warnf("topic %s exists with cleanup.policy=%s; it should be compacted",
                         Topics.CONSENT_STATE, policy == null ? "?" : policy.value());
             }
+            return true;
         } catch (Exception e) {
-            // the relay still runs; a broker that auto-creates topics will create them with its defaults
-            LOG.warn("could not create the consent topics; they will be auto-created if the broker allows it", e);
+            // the relay tries again; after a few failures it publishes anyway, to topics a broker may auto-create
+            LOG.warnf("could not create the consent topics (%s); trying again", e.getCause() != null ? e.getCause() : e);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            return false;
         }
     }
 }

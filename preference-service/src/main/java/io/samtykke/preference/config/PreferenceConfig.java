@@ -26,17 +26,24 @@ public interface PreferenceConfig {
     Sends sends();
 
     interface Outbox {
-        /** Whether this instance runs the outbox relay (one instance relays at a time; the others stand by). */
+        /** Whether this instance runs the outbox relay (running relays share the 16 slots batch by batch). */
         @WithDefault("true")
         boolean relayEnabled();
 
-        /** Fallback poll when no NOTIFY arrives; also how soon a standby instance takes over. */
+        /** Fallback poll when no NOTIFY arrives. */
         @WithDefault("PT1S")
         Duration pollInterval();
 
         /** Most outbox rows published per round. */
         @WithDefault("500")
         int batchSize();
+
+        /**
+         * The relay reports itself stuck (liveness DOWN) when a publishable row is older than this while
+         * Kafka answers, or no relay round finished for this long.
+         */
+        @WithDefault("PT60S")
+        Duration stuckAfter();
 
         /** Published outbox rows older than this are deleted (the events live on in Kafka). */
         @WithDefault("P7D")
@@ -96,7 +103,7 @@ public interface PreferenceConfig {
         @WithDefault("32")
         int concurrency();
 
-        /** Fallback poll when no NOTIFY arrives; also how soon a standby instance takes over. */
+        /** Fallback poll when no NOTIFY arrives. */
         @WithDefault("PT1S")
         Duration pollInterval();
 

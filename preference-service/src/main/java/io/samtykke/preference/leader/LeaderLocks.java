@@ -1,12 +1,13 @@
 package io.samtykke.preference.leader;
 
+import io.samtykke.kit.leader.LeaderLock;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Makes {@link LeaderLock}s on the service's own database. */
+/** Makes the service kit's {@link LeaderLock}s (and LISTEN connections) on the service's own database. */
 @ApplicationScoped
 public class LeaderLocks {
 
@@ -28,7 +29,11 @@ public class LeaderLocks {
      * @param onNotify run (on an event loop: must not block) for each notification
      */
     public LeaderLock create(String channel, long lockId, Runnable onNotify) {
-        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
-        return new LeaderLock(vertx, options, channel, lockId, onNotify);
+        return new LeaderLock(vertx, options(), channel, lockId, onNotify);
+    }
+
+    /** How to open a connection of its own to the service's database. */
+    public PgConnectOptions options() {
+        return PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword);
     }
 }

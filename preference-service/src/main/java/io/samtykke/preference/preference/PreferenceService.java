@@ -9,7 +9,7 @@ import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.QuietHours;
-import io.samtykke.preference.outbox.OutboxRelay;
+import io.samtykke.preference.outbox.PreferenceOutboxRelay;
 import io.samtykke.preference.problem.ProblemException;
 import io.samtykke.preference.problem.ProblemType;
 import io.samtykke.preference.topic.TopicService;
@@ -155,7 +155,7 @@ public class PreferenceService {
                 .execute(Tuple.from(Arrays.asList(e.tenantId(), e.subjectId(), e.version(), e.eventId(),
                         PreferenceEvent.TYPE, EventJson.write(e), traceparent,
                         OffsetDateTime.ofInstant(e.updatedAt(), ZoneOffset.UTC))))
-                .flatMap(v -> conn.preparedQuery("select pg_notify($1, '')").execute(Tuple.of(OutboxRelay.CHANNEL)))
+                .flatMap(v -> conn.preparedQuery("select pg_notify($1, '')").execute(Tuple.of(PreferenceOutboxRelay.CHANNEL)))
                 .replaceWithVoid();
     }
 

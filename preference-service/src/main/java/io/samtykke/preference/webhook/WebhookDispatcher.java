@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.preference.config.PreferenceConfig;
-import io.samtykke.preference.leader.LeaderLock;
+import io.samtykke.kit.leader.LeaderLock;
 import io.samtykke.preference.leader.LeaderLocks;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -102,6 +103,7 @@ public final class OutboxRelay {
     private Admin admin;
     private int topicSetupAttempts;
     private long rounds;
+    private String roundError;
     private boolean topicsReady;
     private final Set<Integer> slotsSinceHeartbeat = new TreeSet<>();
     private Instant lastHeartbeat = Instant.EPOCH;
@@ -180,6 +182,46 @@ public final class OutboxRelay {
         return status;
     }
 
+    /**
+     * Why this relay counts as stuck, if it does: a publishable row older than {@code stuckAfter} while Kafka
+     * answers (a backlog while Kafka is away is expected and drains when it is back), or no round finished
+     * within {@code stuckAfter} (the relay's thread hangs). Rows held back behind a failed row are not
+     * "stuck" here: they are counted in {@code failed} and reported with their cause.
+     */
+    public Optional<String> stuck() {
+        Status s = status;
+        if (!s.running()) {
+            return Optional.of("the outbox relay is not running");
+        }
+        Instant last = s.lastRoundFinished();
+        if (last != null && Duration.between(last, Instant.now()).compareTo(settings.stuckAfter()) > 0) {
+            return Optional.of("no relay round finished for " + Duration.between(last, Instant.now()).toSeconds() + " s");
+        }
+        if (s.oldestPublishableAgeSeconds() > settings.stuckAfter().toSeconds() && Boolean.TRUE.equals(s.kafkaReachable())) {
+            return Optional.of("the oldest publishable outbox row is " + Math.round(s.oldestPublishableAgeSeconds())
+                    + " s old while Kafka answers" + (s.lastError() == null ? "" : "; last error: " + s.lastError()));
+        }
+        return Optional.empty();
+    }
+
+    /** The status as health-check details. */
+    public Map<String, Object> details() {
+        Status s = status;
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("backlog", s.backlog());
+        d.put("failedRows", s.failed());
+        d.put("oldestPublishableAgeSeconds", Math.round(s.oldestPublishableAgeSeconds()));
+        d.put("relays", s.relays());
+        d.put("slotsCovered", s.slotsCovered() + "/" + settings.slots());
+        if (s.kafkaReachable() != null) {
+            d.put("kafkaReachable", s.kafkaReachable());
+        }
+        if (s.lastError() != null) {
+            d.put("lastError", s.lastError());
+        }
+        return d;
+    }
+
     private void run() {
         try {
             while (running) {
@@ -217,6 +259,7 @@ public final class OutboxRelay {
 
     /** One round; true when a full batch was published and more may be waiting. */
     private boolean round() {
+        roundError = null;
         ensureListener();
         if (!topicsReady && topicSetupAttempts < 3) {
             topicSetupAttempts++;
@@ -229,7 +272,7 @@ public final class OutboxRelay {
             producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
         }
         int count = publishBatch();
-        refreshStatus(null);
+        refreshStatus(roundError);
         return count >= settings.batchSize();
     }
 
@@ -382,7 +425,7 @@ public final class OutboxRelay {
             }
         }
         if (lastTransient != null) {
-            remember("Kafka did not acknowledge: " + describe(lastTransient));
+            roundError = "Kafka did not acknowledge: " + describe(lastTransient);
             LOG.warnf("%s: Kafka did not acknowledge %d subjects' rows (%s); they stay and are retried",
                     settings.name(), transientlyFailed.size(), describe(lastTransient));
         }
@@ -418,14 +461,14 @@ public final class OutboxRelay {
         return null;
     }
 
-    /** Refreshes the status at most once per poll interval (and after every round that published). */
+    /** Refreshes the status; the database part at most once per poll interval. {@code error}: this round's, or null. */
     private void refreshStatus(String error) {
         Instant now = Instant.now();
         boolean heartbeatDue = Duration.between(lastHeartbeat, now).compareTo(settings.pollInterval()) >= 0;
         if (!heartbeatDue) {
             Status s = status;
             status = new Status(true, s.backlog(), s.failed(), s.oldestPublishableAgeSeconds(), s.relays(), s.slotsCovered(),
-                    s.slotsLastRound(), s.kafkaReachable(), now, error == null ? s.lastError() : error);
+                    s.slotsLastRound(), s.kafkaReachable(), now, error);
             return;
         }
         Integer[] slots = slotsSinceHeartbeat.toArray(Integer[]::new);
@@ -464,8 +507,7 @@ public final class OutboxRelay {
         }
         Status s = status;
         status = new Status(true, backlog.getLong("backlog"), backlog.getLong("failed"), age,
-                live.getLong("relays").intValue(), live.getLong("covered").intValue(), Set.of(slots), kafka, now,
-                error == null ? s.lastError() : error);
+                live.getLong("relays").intValue(), live.getLong("covered").intValue(), Set.of(slots), kafka, now, error);
     }
 
     private boolean kafkaAnswers() {

@@ -1,0 +1,93 @@
+package io.samtykke.consent.outbox;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.samtykke.consent.config.ConsentConfig;
+import io.samtykke.contract.ConsentEvent;
+import io.samtykke.contract.EventJson;
+import io.samtykke.contract.KafkaConnection;
+import io.samtykke.kit.outbox.OutboxRelay;
+import io.samtykke.kit.outbox.OutboxSettings;
+import io.smallrye.common.annotation.Identifier;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.Map;
+
+/**
+ * consent-service's outbox relay: the service kit's {@link OutboxRelay} over the {@code outbox} table, each row
+ * published as its {@link KafkaRecords} (events, opt-outs when it is one, state), after the consent topics exist.
+ */
+@ApplicationScoped
+public class ConsentOutboxRelay {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ConsentConfig config;
+
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String databaseUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String databaseUser;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String databasePassword;
+
+    private OutboxRelay relay;
+
+    void onStart(@Observes StartupEvent ev) {
+        ConsentConfig.Outbox outbox = config.outbox();
+        Map<String, Object> kafka = KafkaConnection.settings(kafkaConfig);
+        relay = new OutboxRelay(
+                new OutboxSettings("consent-outbox-relay", "outbox", OutboxSlots.CHANNEL, OutboxSlots.LOCK_BASE,
+                        OutboxSlots.COUNT, outbox.batchSize(), outbox.pollInterval(), outbox.stuckAfter()),
+                vertx, pool,
+                PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword),
+                kafka,
+                row -> KafkaRecords.of(EventJson.read(row.payload(), ConsentEvent.class), row.traceparent()),
+                () -> TopicSetup.ensureTopics(kafka, outbox.topicPartitions(), outbox.topicReplicationFactor()),
+                metrics);
+        if (outbox.relayEnabled()) {
+            relay.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        relay.stop();
+    }
+
+    public void start() {
+        relay.start();
+    }
+
+    public void stop() {
+        relay.stop();
+    }
+
+    public boolean enabled() {
+        return config.outbox().relayEnabled();
+    }
+
+    public OutboxRelay relay() {
+        return relay;
+    }
+}
