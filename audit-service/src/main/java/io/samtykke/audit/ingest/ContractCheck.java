@@ -1,24 +1,16 @@
 package io.samtykke.audit.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
 import io.samtykke.audit.ingest.ReceivedEvent.NotAnEvent;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.ConsentState;
+import io.samtykke.contract.EventSchemas;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The event contract as the log enforces it: a payload must validate against the JSON Schema the
@@ -27,10 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ContractCheck {
 
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
-            builder -> builder.schemaMappers(m -> m.mapPrefix(Schemas.BASE, "classpath:" + Schemas.RESOURCE_FOLDER)));
-    private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-    private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
     private static final int MAX_REPORTED = 5;
 
     private ContractCheck() {
@@ -40,11 +28,10 @@ final class ContractCheck {
     static boolean isConsentEvent(ReceivedEvent e) throws NotAnEvent {
         String schema = Schemas.forTopic(e.topic());
         if (schema != null) {
-            Set<ValidationMessage> errors = SCHEMAS.computeIfAbsent(schema, id -> FACTORY.getSchema(SchemaLocation.of(id), CONFIG))
-                    .validate(e.json());
+            List<EventSchemas.Violation> errors = EventSchemas.validate(schema, e.json());
             if (!errors.isEmpty()) {
                 throw new NotAnEvent("the payload does not match " + schema + ": " + errors.stream().limit(MAX_REPORTED)
-                        .map(ValidationMessage::getMessage).toList());
+                        .map(EventSchemas.Violation::message).toList());
             }
         }
         if (!Topics.CONSENT_EVENTS.equals(e.topic()) && !Topics.CONSENT_OPTOUTS.equals(e.topic())) {

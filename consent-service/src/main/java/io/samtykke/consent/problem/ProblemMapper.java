@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.samtykke.kit.json.StrictJson;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -66,6 +67,8 @@ public class ProblemMapper {
             detail = "unknown field '" + unknown.getPropertyName() + "'" + (unknown.getKnownPropertyIds() == null
                     || unknown.getKnownPropertyIds().isEmpty() ? "" : "; known fields: " + unknown.getKnownPropertyIds()
                     .stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
+        } else if (e instanceof StrictJson.Refused refused) {
+            detail = refused.getOriginalMessage();
         } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
             detail = "expected " + describe(mismatch.getTargetType());
         } else {

@@ -24,6 +24,8 @@ import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.EventSchemas;
+import io.samtykke.contract.Schemas;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.PurposeCategory;
 import io.smallrye.mutiny.Uni;
@@ -337,7 +339,13 @@ public class ConsentService {
         List<Tuple> currents = new ArrayList<>();
         List<Tuple> outbox = new ArrayList<>();
         Set<Integer> slots = new HashSet<>();
+        List<String> payloads = new ArrayList<>();
         for (ConsentEvent e : events) {
+            payloads.add(EventJson.write(e));
+        }
+        requireContract(events, payloads);
+        for (int k = 0; k < events.size(); k++) {
+            ConsentEvent e = events.get(k);
             ConsentEvent.Notice n = e.notice();
             ConsentEvent.Evidence ev = e.evidence();
             OffsetDateTime expires = e.expiresAt() == null ? null : OffsetDateTime.ofInstant(e.expiresAt(), ZoneOffset.UTC);
@@ -352,7 +360,7 @@ public class ConsentService {
             int slot = OutboxSlots.slotOf(e.tenantId(), e.subjectId());
             slots.add(slot);
             outbox.add(Tuple.from(Arrays.asList((short) slot, e.tenantId(), e.subjectId(), e.subjectSeq(), e.eventId(),
-                    e.eventType().type(), EventJson.write(e), traceparent, nowTs)));
+                    e.eventType().type(), payloads.get(k), traceparent, nowTs)));
         }
         return conn.preparedQuery("""
                         insert into consent_record (tenant_id, subject_id, subject_seq, event_id, request_id, purpose_key,
@@ -381,6 +389,28 @@ public class ConsentService {
                 .flatMap(v -> conn.preparedQuery("select pg_notify($1, $2)")
                         .executeBatch(slots.stream().map(s -> Tuple.of(OutboxSlots.CHANNEL, Integer.toString(s))).toList()))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The producer keeps the event contract: each event is checked, as the exact JSON it will publish, against
+     * the contract's schema before anything is stored, so no consumer ever receives an event it must refuse.
+     * A violation names the request field it came from.
+     */
+    private static void requireContract(List<ConsentEvent> events, List<String> payloads) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (int k = 0; k < events.size(); k++) {
+            for (EventSchemas.Violation v : EventSchemas.validate(Schemas.CONSENT_EVENT, payloads.get(k))) {
+                String pointer = v.pointer().startsWith("/evidence") ? v.pointer()
+                        : v.pointer().equals("/occurredAt") ? "/evidence/occurredAt"
+                        : v.pointer();
+                errors.add(new Problem.FieldError("the consent event for '" + events.get(k).purpose()
+                        + "' would break the event contract: " + v.message(), pointer));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION, errors.size() == 1 ? errors.get(0).detail()
+                    : errors.size() + " fields would break the event contract", errors);
+        }
     }
 
     private RecordView view(ConsentEvent e) {

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Channel;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.EventSchemas;
+import io.samtykke.contract.Schemas;
 import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.QuietHours;
 import io.samtykke.preference.outbox.PreferenceOutboxRelay;
+import io.samtykke.preference.problem.Problem;
 import io.samtykke.preference.problem.ProblemException;
 import io.samtykke.preference.problem.ProblemType;
 import io.samtykke.preference.topic.TopicService;
@@ -148,12 +151,22 @@ public class PreferenceService {
     }
 
     private Uni<Void> appendToOutbox(SqlConnection conn, PreferenceEvent e, String traceparent) {
+        String payload = EventJson.write(e);
+        // the producer keeps the event contract: what it publishes validates, or nothing is stored
+        List<EventSchemas.Violation> violations = EventSchemas.validate(Schemas.PREFERENCE_EVENT, payload);
+        if (!violations.isEmpty()) {
+            throw new ProblemException(ProblemType.VALIDATION, "the preference event would break the event contract: "
+                    + violations.get(0).message(), violations.stream()
+                    .map(v -> new Problem.FieldError("the preference event would break the event contract: " + v.message(),
+                            v.pointer().replaceFirst("^/preferences", "")))
+                    .toList());
+        }
         return conn.preparedQuery("""
                         insert into outbox (tenant_id, subject_id, subject_seq, event_id, event_type, payload, traceparent,
                             created_at)
                         values ($1, $2, $3, $4, $5, $6, $7, $8)""")
                 .execute(Tuple.from(Arrays.asList(e.tenantId(), e.subjectId(), e.version(), e.eventId(),
-                        PreferenceEvent.TYPE, EventJson.write(e), traceparent,
+                        PreferenceEvent.TYPE, payload, traceparent,
                         OffsetDateTime.ofInstant(e.updatedAt(), ZoneOffset.UTC))))
                 .flatMap(v -> conn.preparedQuery("select pg_notify($1, '')").execute(Tuple.of(PreferenceOutboxRelay.CHANNEL)))
                 .replaceWithVoid();
