@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PoisonRecordTest {
 
     private static final int PARTITION = 0;
+    /** The strict reading of the service kit refuses it first, before the entry code would. */
+    private static final String SURROGATE_REASON =
+            "the payload cannot be read as plain JSON values: the text contains a lone surrogate U+D800 at position 0 (not Unicode text)";
 
     @Test
     void aLoneSurrogateOrAnEventTimeBeyondTheYear9999IsDeadLetteredAndIngestionGoesOn() {
@@ -72,13 +75,65 @@ class PoisonRecordTest {
             Map<String, ConsumerRecord<String, byte[]>> byKey = Map.of(letters.get(0).key(), letters.get(0),
                     letters.get(1).key(), letters.get(1));
             ConsumerRecord<String, byte[]> surrogateLetter = byKey.get(surrogate.key());
-            assertEquals("the event cannot be made into a log entry: a string holds a lone surrogate", reason(surrogateLetter));
+            assertEquals(SURROGATE_REASON, reason(surrogateLetter));
             assertArrayEquals(loneSurrogate, surrogateLetter.value(), "the record as it was received");
             assertEquals(Topics.CONSENT_EVENTS, header(surrogateLetter, "dead-letter-topic"));
             ConsumerRecord<String, byte[]> farFutureLetter = byKey.get(farFuture.key());
             assertEquals("ce_time +300000-01-01T00:00:00Z is outside the years 1 to 9999 the log stores", reason(farFutureLetter));
             assertEquals("+300000-01-01T00:00:00Z", header(farFutureLetter, "ce_time"), "with its own headers");
         }
+
+        // the operator's view: each tenant lists its own dead letters, with where they were and why
+        io.restassured.path.json.JsonPath listed = a.as("auditor-1", "auditor").get("/v1/dead-letters")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(a.tenant), listed.getList("deadLetters.tenantId"), "only this tenant's");
+        assertEquals(SURROGATE_REASON, listed.getString("deadLetters[0].reason"));
+        assertEquals(Topics.CONSENT_EVENTS, listed.getString("deadLetters[0].topic"));
+        assertEquals("io.samtykke.consent.withdrawn.v1", listed.getString("deadLetters[0].eventType"));
+        assertArrayEquals(loneSurrogate, java.util.Base64.getDecoder().decode(listed.getString("deadLetters[0].value")));
+        a.as("ops", "admin").get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'dead-letters' }.data.waiting", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+        // a replay runs admission again: still a lone surrogate, so still refused, and it stays listed
+        long id = listed.getLong("deadLetters[0].id");
+        a.as("ops", "admin").post("/v1/dead-letters/" + id + "/replay").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("lone surrogate"));
+        a.as("auditor-1", "auditor").post("/v1/dead-letters/" + id + "/replay").then().statusCode(403);
+        b.as("ops", "admin").post("/v1/dead-letters/" + id + "/replay").then().statusCode(404);
+        assertLog(a, a1, a2);
+    }
+
+    /** A record refused by an earlier version (here: put in the table as such), replayed after the fix, is logged. */
+    @Test
+    void aDeadLetterReplayedAfterAFixBecomesALogEntryOnce() throws Exception {
+        Auditor d = Auditor.newTenant();
+        ConsentEvent d1 = send(Events.consent(d.tenant, "dina", "newsletter", ConsentState.GRANTED, 1));
+        assertLog(d, d1);
+        ConsentEvent d2 = Events.consent(d.tenant, "dina", "newsletter", ConsentState.WITHDRAWN, 2);
+        ProducerRecord<String, byte[]> refused = Events.record(d2);
+        io.vertx.core.json.JsonArray headers = new io.vertx.core.json.JsonArray();
+        refused.headers().forEach(h -> headers.add(new io.vertx.core.json.JsonObject().put("key", h.key())
+                .put("value", java.util.Base64.getEncoder().encodeToString(h.value()))));
+        try (Connection db = Auditor.database(); PreparedStatement s = db.prepareStatement("""
+                insert into dead_letter (topic, kafka_partition, kafka_offset, tenant_id, event_id, record_key, headers, value,
+                    reason, received_at) values (?, 0, ?, ?, ?, ?, ?::jsonb, ?, 'refused by an earlier version', now())""")) {
+            s.setString(1, refused.topic());
+            s.setLong(2, 1_000_000_000L + new SecureRandom().nextInt(1_000_000));
+            s.setString(3, d.tenant);
+            s.setString(4, d2.eventId().toString());
+            s.setString(5, refused.key());
+            s.setString(6, headers.encode());
+            s.setBytes(7, refused.value());
+            s.executeUpdate();
+        }
+        long id = d.as("ops", "admin").get("/v1/dead-letters").then().statusCode(200).extract().jsonPath().getLong("deadLetters[0].id");
+        d.as("ops", "admin").post("/v1/dead-letters/" + id + "/replay").then().statusCode(200).body("stored", org.hamcrest.Matchers.is(true));
+        assertLog(d, d1, d2);
+        d.as("ops", "admin").post("/v1/dead-letters/" + id + "/replay").then().statusCode(200);
+        assertLog(d, d1, d2); // a second replay adds nothing
+        d.as("ops", "admin").get("/v1/dead-letters").then().statusCode(200).body("deadLetters", org.hamcrest.Matchers.empty());
+        d.as("ops", "admin").get("/v1/dead-letters?all=true").then().statusCode(200)
+                .body("deadLetters[0].replayedAt", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test

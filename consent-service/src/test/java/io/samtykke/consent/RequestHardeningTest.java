@@ -83,14 +83,15 @@ class RequestHardeningTest {
                 .body("type", equalTo(VALIDATION))
                 .body("errors.pointer", equalTo(List.of("/evidence/source/collectionPoint")))
                 .body("errors[0].detail", containsString("U+0000"));
-        api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW")),
-                        "evidence", Map.of("source", Map.of("appId", "web\u0000"),
-                                "actor", Map.of("type", "AGENT", "id", "desk\u001b[31m"),
-                                "userAgent", "Mozilla/5.0\u0000")))
-                .post("/v1/subjects/per/consents").then().statusCode(400).contentType(PROBLEM)
-                .body("errors.pointer", hasItem("/evidence/source/appId"))
-                .body("errors.pointer", hasItem("/evidence/actor/id"))
-                .body("errors.pointer", hasItem("/evidence/userAgent"));
+        for (Map<String, Object> evidence : List.<Map<String, Object>>of(
+                Map.of("source", Map.of("appId", "web\u0000")),
+                Map.of("actor", Map.of("type", "AGENT", "id", "desk\u001b[31m")),
+                Map.of("userAgent", "Mozilla/5.0\u0000"))) {
+            String field = evidence.keySet().iterator().next();
+            api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW")), "evidence", evidence))
+                    .post("/v1/subjects/per/consents").then().statusCode(400).contentType(PROBLEM)
+                    .body("errors.pointer", hasItem(org.hamcrest.Matchers.startsWith("/evidence/" + field)));
+        }
         // a line break has no place in a one-line field either
         api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW")),
                         "evidence", Map.of("source", Map.of("collectionPoint", "settings\nfooter"))))
@@ -104,6 +105,55 @@ class RequestHardeningTest {
                         "evidence", Map.of("userAgent", "Mozilla/5.0\t(X11)")))
                 .post("/v1/subjects/per/consents").then().statusCode(201);
         assertEquals(1, api.records("per"));
+    }
+
+    /**
+     * Each of these once got a 201: the first stopped the audit log for every tenant (a year its parser could
+     * not read), the second was consent without proof (the contract requires an appId, so the log refused the
+     * event). Now each is a 400 naming the field, and nothing is stored or published.
+     */
+    @Test
+    void requestsWhoseEventWouldBreakTheContractAreRefusedAndStoreNothing() {
+        Api api = Api.newTenant();
+        api.consentPurpose("newsletter", "EMAIL");
+        String grant = "{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}";
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"0000-01-01T00:00:00Z\"}}", "/evidence/occurredAt");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"-0001-01-01T00:00:00Z\"}}", "/evidence/occurredAt");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"0123-06-01T00:00:00Z\"}}", "/evidence/occurredAt");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"1969-12-31T23:59:59Z\"}}", "/evidence/occurredAt");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":1700000000}}", "/evidence/occurredAt");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"2025-01-01T10:00:00\"}}", "/evidence/occurredAt");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"source\":{\"appId\":\"\"}}}", "/evidence/source/appId");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"source\":{\"appId\":123}}}", "/evidence/source/appId");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"source\":{\"appId\":false}}}", "/evidence/source/appId");
+        refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"source\":{\"appId\":\"app\\udbff\"}}}", "/evidence/source/appId");
+        refused.put("{\"changes\":[{\"purpose\":\"newsletter\",\"action\":0,\"noticeVersion\":\"v1\"}]}", "/changes/0/action");
+        refused.put("{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"action\":\"WITHDRAW\"}]}", null);
+        refused.forEach((body, pointer) -> {
+            var answer = api.as("app").body(body).post("/v1/subjects/tove/consents").then().statusCode(400).contentType(PROBLEM);
+            if (pointer != null) {
+                answer.body("errors.pointer", equalTo(List.of(pointer)));
+            } else {
+                answer.body("detail", containsString("Duplicate field 'action'"));
+            }
+        });
+        assertEquals(0, api.records("tove"));
+        assertEquals(0, outbox(api));
+
+        // a lone surrogate in the catalog, where every consumer would meet it again
+        api.as("admin").body("{\"names\":{\"da\":\"Nyhedsbrev\\ud800\"},\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\","
+                        + "\"category\":\"MARKETING\"}")
+                .put("/v1/purposes/offers").then().statusCode(400).contentType(PROBLEM)
+                .body("errors.pointer", equalTo(List.of("/names/da")));
+        api.as("admin").get("/v1/purposes/offers").then().statusCode(404);
+
+        // the same request with sound values is recorded, with the time as given
+        api.as("app").body("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"2025-01-01T10:00:00+01:00\","
+                        + "\"source\":{\"appId\":\"web\"}}}")
+                .post("/v1/subjects/tove/consents").then().statusCode(201)
+                .body("records[0].occurredAt", equalTo("2025-01-01T09:00:00Z"));
+        assertEquals(1, api.records("tove"));
     }
 
     @Test

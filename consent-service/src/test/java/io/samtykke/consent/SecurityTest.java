@@ -34,6 +34,18 @@ class SecurityTest {
         given().auth().oauth2(other.mint("t1", "x", "admin")).get("/v1/purposes").then().statusCode(401);
     }
 
+    /** A token is bound to the services it names in aud: one minted for audit-service is no key to consent-service. */
+    @Test
+    void aTokenMeantForAnotherServiceIsRejected() {
+        Tokens tokens = Tokens.forTests();
+        given().auth().oauth2(tokens.mintFor(java.util.Set.of(Tokens.AUDIT_AUDIENCE), "t1", "x", Duration.ofHours(1), "admin"))
+                .get("/v1/purposes").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(tokens.mintFor(java.util.Set.of("https://elsewhere.example"), "t1", "x", Duration.ofHours(1), "admin"))
+                .get("/v1/purposes").then().statusCode(401);
+        given().auth().oauth2(tokens.mintFor(java.util.Set.of(Tokens.CONSENT_AUDIENCE), "t1", "x", Duration.ofHours(1), "admin"))
+                .get("/v1/purposes").then().statusCode(200);
+    }
+
     @Test
     void aTokenWithoutTenantIsRefused() {
         given().auth().oauth2(Tokens.forTests().mint(null, "x", "admin")).get("/v1/purposes").then().statusCode(403)

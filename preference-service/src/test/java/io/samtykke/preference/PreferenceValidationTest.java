@@ -47,6 +47,35 @@ class PreferenceValidationTest {
         assertEquals(0, api.writesFor("anna"));
     }
 
+    /** Once a 500 each (PostgreSQL cannot store NUL): now the strict reading of the service kit refuses them. */
+    @Test
+    void controlCharactersAndLoneSurrogatesAreRefusedEverywhereWith400() {
+        Api api = Api.newTenant().withPurposes().withTopics("news");
+        String nul = "a\u0000b";
+        refused(api.asAdmin().body(Map.of("names", Map.of("en", nul), "purpose", "newsletter")).put("/v1/topics/t1"), "/names/en");
+        refused(api.asAdmin().body(Map.of("names", Map.of("en", "T"), "descriptions", Map.of("en", nul), "purpose", "newsletter"))
+                .put("/v1/topics/t2"), "/descriptions/en");
+        refused(api.asMarketing().body(Map.of("url", "https://hooks.example.com/x", "description", nul,
+                "eventTypes", List.of("io.samtykke.consent.withdrawn.v1"))).post("/v1/webhooks"), "/description");
+        refused(api.asMarketing().body(Map.of("channel", "EMAIL", "topic", nul, "subjectId", "kim")).post("/v1/decisions"), "/topic");
+        refused(api.asMarketing().body(Map.of("channel", "EMAIL", "purpose", "newsletter", "topic", nul, "subjectId", "kim"))
+                .post("/v1/sends"), "/topic");
+        refused(api.asMarketing().body(Map.of("channel", "EMAIL", "purpose", "newsletter", "subjectId", "kim", "messageId", nul))
+                .post("/v1/sends"), "/messageId");
+        refused(api.asApp().body(Map.of("topics", List.of("news\ud800"))).put(preferences("kim")), "/topics/0");
+        refused(api.asMarketing().get("/v1/topics/a%00b"), "/path");
+        refused(api.asMarketing().queryParam("status", nul).get("/v1/webhooks"), "/query/status");
+        assertEquals(0, api.count("select count(*) from topic where tenant_id = ? and key in ('t1', 't2')", api.tenant));
+        assertEquals(0, api.writesFor("kim"));
+        // and the service still works for the next request
+        assertEquals("DENY", api.decide(io.samtykke.contract.Channel.EMAIL, "newsletter", null, "kim").getString("decisions[0].decision"));
+    }
+
+    private static void refused(io.restassured.response.Response r, String pointer) {
+        r.then().statusCode(400).contentType(PROBLEM).body("type", equalTo(VALIDATION))
+                .body("errors.pointer", hasItem(pointer));
+    }
+
     @Test
     void quietHoursWithoutATimeZoneAreRefused() {
         Api api = Api.newTenant();

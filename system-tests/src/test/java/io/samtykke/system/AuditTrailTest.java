@@ -80,6 +80,16 @@ class AuditTrailTest {
                 List<String> eventIds = new ArrayList<>();
                 String lastReceipt = null;
                 for (int round = 0; round < 3; round++) {
+                    // requests that once stopped the audit log for every tenant, or made consent without proof:
+                    // refused with 400 naming the field, nothing stored, and the valid changes after them still logged
+                    for (String[] hostile : HOSTILE) {
+                        JsonNode refused = send("POST", consent.url("/v1/subjects/hostile-" + round + "/consents"), app,
+                                "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":" + hostile[0]
+                                        + ",\"noticeVersion\":\"v1\"}],\"evidence\":" + hostile[1] + "}", 400);
+                        assertEquals(hostile[2], refused.path("errors").path(0).path("pointer").asText(), refused.toString());
+                    }
+                    assertEquals(0, JSON.readTree(get(consent.url("/v1/subjects/hostile-" + round + "/consents"), app))
+                            .path("consents").size(), "a refused request stores nothing");
                     for (int person = 0; person < 4; person++) {
                         String change = round % 2 == 0
                                 ? "{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}"
@@ -94,6 +104,7 @@ class AuditTrailTest {
                     }
                 }
                 assertEquals(12, eventIds.size());
+                eventIds.addAll(generatedRequests(consent, app, eventIds));
 
                 List<String> logged = awaitEntries(audit, auditor, eventIds.size());
                 assertEquals(eventIds.size(), logged.size(), "each change once, though the withdrawals were also on the opt-out topic");
@@ -113,6 +124,94 @@ class AuditTrailTest {
             }
         }
     }
+
+    /**
+     * Generated requests over every evidence field, with values from hostile to odd-but-fine (control characters, lone
+     * surrogates, emoji, line separators, empty and long strings, times from year 0 to 10000, numbers, offsets): each is
+     * answered 201, 400 or 422, never 500, and every 201 must reach the audit log and verify there like any other
+     * change (the caller's final assertions). Returns the event ids of the 201s.
+     */
+    private static List<String> generatedRequests(ServiceProcess consent, String app, List<String> before) throws Exception {
+        long seed = Long.getLong("samtykke.fuzz.seed", System.nanoTime());
+        java.util.Random random = new java.util.Random(seed);
+        String[] texts = {"", "web", "TaxaApp/5.2", "a\u0000b", "\u001f", "\u007f", "x\ud800", "\udc00y", "😀", "æøå ÆØÅ",
+                "line\nbreak", "tab\there", "\u2028", "\uffff", "\ufeffbom", "x".repeat(300), "ok-app", " ", "\"quoted\"", "\\"};
+        String[] times = {"2025-01-01T10:00:00Z", "0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z",
+                "9999-12-31T23:59:59Z", "+10000-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "2025-06-01T12:00:00.123456789+14:00",
+                "2025-06-01T12:00:00-12:00", "2099-01-01T00:00:00Z", "2025-01-01", "2025-01-01T10:00:00"};
+        String[] fields = {"appId", "platform", "appVersion", "collectionPoint"};
+        List<String> stored = new ArrayList<>();
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (int i = 0; i < 150; i++) {
+            StringBuilder source = new StringBuilder();
+            for (String field : fields) {
+                if (random.nextInt(3) > 0) {
+                    source.append(source.length() == 0 ? "" : ",").append('"').append(field).append("\":")
+                            .append(random.nextInt(12) == 0 ? Integer.toString(random.nextInt(1000)) : jsonString(texts[random.nextInt(texts.length)]));
+                }
+            }
+            StringBuilder evidence = new StringBuilder("{\"source\":{").append(source).append('}');
+            if (random.nextBoolean()) {
+                evidence.append(",\"occurredAt\":").append(random.nextInt(10) == 0 ? Long.toString(random.nextLong() % 4_000_000_000L)
+                        : jsonString(times[random.nextInt(times.length)]));
+            }
+            if (random.nextBoolean()) {
+                evidence.append(",\"userAgent\":").append(jsonString(texts[random.nextInt(texts.length)]));
+            }
+            if (random.nextInt(4) == 0) {
+                evidence.append(",\"language\":").append(jsonString(random.nextBoolean() ? "da" : texts[random.nextInt(texts.length)]));
+            }
+            evidence.append('}');
+            String action = "\"GRANT\"";
+            String body = "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":" + action + ",\"noticeVersion\":\"v1\"}],"
+                    + "\"evidence\":" + evidence + "}";
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(consent.url("/v1/subjects/fuzz-" + i + "/consents")))
+                    .header("Authorization", "Bearer " + app).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            statuses.merge(r.statusCode(), 1, Integer::sum);
+            assertTrue(r.statusCode() == 201 || r.statusCode() == 400 || r.statusCode() == 422,
+                    "seed " + seed + ": " + body + " -> " + r.statusCode() + " " + r.body());
+            if (r.statusCode() == 201) {
+                JSON.readTree(r.body()).path("records").forEach(rec -> stored.add(rec.path("eventId").asText()));
+            } else {
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""), body);
+            }
+        }
+        System.out.println("generated requests (seed " + seed + "): " + statuses);
+        assertTrue(statuses.getOrDefault(201, 0) > 0 && statuses.getOrDefault(400, 0) > 0, "both kinds were generated: " + statuses);
+        return stored;
+    }
+
+    /** A JSON string literal of {@code s}, with every character outside printable ASCII as a \\u escape (lone surrogates too). */
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** action, evidence, the pointer the 400 must name. */
+    private static final String[][] HOSTILE = {
+            {"\"GRANT\"", "{\"occurredAt\":\"0000-01-01T00:00:00Z\"}", "/evidence/occurredAt"},
+            {"\"GRANT\"", "{\"occurredAt\":\"-0001-01-01T00:00:00Z\"}", "/evidence/occurredAt"},
+            {"\"GRANT\"", "{\"occurredAt\":\"0123-01-01T00:00:00Z\"}", "/evidence/occurredAt"},
+            {"\"GRANT\"", "{\"occurredAt\":1700000000}", "/evidence/occurredAt"},
+            {"\"GRANT\"", "{\"occurredAt\":\"2026-01-01T00:00:00\"}", "/evidence/occurredAt"},
+            {"\"GRANT\"", "{\"source\":{\"appId\":\"\"}}", "/evidence/source/appId"},
+            {"\"GRANT\"", "{\"source\":{\"appId\":123}}", "/evidence/source/appId"},
+            {"\"GRANT\"", "{\"source\":{\"appId\":true}}", "/evidence/source/appId"},
+            {"\"GRANT\"", "{\"source\":{\"appId\":\"a\\ud800b\"}}", "/evidence/source/appId"},
+            {"\"GRANT\"", "{\"source\":{\"appId\":\"a\\u0000b\"}}", "/evidence/source/appId"},
+            {"0", "{}", "/changes/0/action"},
+    };
 
     /** The event ids in the audit log, once it holds at least {@code count} (within 30 s). */
     private static List<String> awaitEntries(ServiceProcess audit, String token, int count) throws Exception {

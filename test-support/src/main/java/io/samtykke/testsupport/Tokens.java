@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Mints real RS256-signed JWTs that the services' quarkus-oidc accepts when configured with
@@ -27,6 +28,10 @@ import java.util.HashSet;
 public final class Tokens {
 
     public static final String ISSUER = "https://samtykke.local/issuer";
+    /** The audiences the services accept ({@code quarkus.oidc.token.audience}), one each. */
+    public static final String CONSENT_AUDIENCE = "samtykke-consent-service";
+    public static final String PREFERENCE_AUDIENCE = "samtykke-preference-service";
+    public static final String AUDIT_AUDIENCE = "samtykke-audit-service";
 
     private static Tokens forTests;
 
@@ -81,13 +86,22 @@ public final class Tokens {
         return Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
     }
 
-    /** A token for {@code tenant} with the given roles; {@code subject} becomes the {@code sub} claim. */
+    /**
+     * A token for {@code tenant} with the given roles, meant for all three services (the development key's tokens, like
+     * a Keycloak client with all three audience mappers); {@code subject} becomes the {@code sub} claim.
+     */
     public String mint(String tenant, String subject, String... roles) {
         return mint(tenant, subject, Duration.ofHours(1), roles);
     }
 
     public String mint(String tenant, String subject, Duration lifetime, String... roles) {
+        return mintFor(Set.of(CONSENT_AUDIENCE, PREFERENCE_AUDIENCE, AUDIT_AUDIENCE), tenant, subject, lifetime, roles);
+    }
+
+    /** A token meant only for {@code audiences} (the {@code aud} claim); the other services refuse it. */
+    public String mintFor(Set<String> audiences, String tenant, String subject, Duration lifetime, String... roles) {
         var builder = Jwt.issuer(ISSUER)
+                .audience(audiences)
                 .subject(subject)
                 .groups(new HashSet<>(Arrays.asList(roles)))
                 .expiresIn(lifetime);

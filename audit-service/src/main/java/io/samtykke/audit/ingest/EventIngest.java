@@ -61,6 +61,9 @@ public class EventIngest {
     LogWriter log;
 
     @Inject
+    DeadLetters table;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -109,7 +112,9 @@ public class EventIngest {
             try {
                 admitted = new Admitted(event, json.convertValue(event.json(), PLAIN));
             } catch (IllegalArgumentException e) {
-                throw new NotAnEvent("the payload cannot be read as plain JSON values: " + e.getMessage());
+                String why = e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                        : e.getMessage();
+                throw new NotAnEvent("the payload cannot be read as plain JSON values: " + why);
             }
         }
         try {
@@ -218,7 +223,40 @@ public class EventIngest {
                 .withHeaders(headers)
                 .build();
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        return deadLetters.sendMessage(Message.of(value).addMetadata(metadata));
+        return deadLetters.sendMessage(Message.of(value).addMetadata(metadata))
+                .flatMap(v -> table.keep(record, reason));
+    }
+
+    /** What a replay of a dead letter did. */
+    public record Replay(boolean stored, String reason) {
+    }
+
+    /**
+     * Runs a dead letter through admission and storing again, after a fix: stored (or found already logged), it is
+     * marked replayed; refused again, it stays with the new reason. Blocking, like ingestion.
+     */
+    public Replay replay(DeadLetters.Stored letter) {
+        ConsumerRecord<String, byte[]> record = letter.record();
+        Admitted admitted;
+        try {
+            admitted = admit(record);
+        } catch (NotAnEvent e) {
+            table.stillRefused(letter.view().id(), e.getMessage()).await().atMost(LAST_RETRY);
+            return new Replay(false, e.getMessage());
+        }
+        LogWriter.Appended appended;
+        try {
+            appended = log.append(List.of(admitted));
+        } catch (RuntimeException e) {
+            String reason = "the event could not be stored: " + describe(e);
+            table.stillRefused(letter.view().id(), reason).await().atMost(LAST_RETRY);
+            return new Replay(false, reason);
+        }
+        count("stored", appended.stored());
+        count("duplicate", appended.duplicates());
+        table.replayed(letter.view().id()).await().atMost(LAST_RETRY);
+        LOG.infof("replayed dead letter %d (%s-%d@%d)", letter.view().id(), record.topic(), record.partition(), record.offset());
+        return new Replay(true, null);
     }
 
     /** Runs {@code work} until it succeeds, backing off from 200 ms to 10 s between attempts. */

@@ -11,6 +11,7 @@ public record Caller(String tenant, String subject, Set<String> roles) {
     public static final String AUDITOR = "auditor";
     public static final String SUBJECT = "subject";
     public static final String DPO = "dpo";
+    public static final String ADMIN = "admin";
 
     public boolean is(String role) {
         return roles.contains(role);

@@ -188,8 +188,9 @@ public final class LocalCluster {
             defaultTo(env, "SAMTYKKE_WEBHOOKS_SECRET_ENCRYPTION_KEY", developmentSecret(keys.resolve("webhook-secret-key")));
             // withdrawals from the preference center go to consent-service with tokens signed by the development key
             defaultTo(env, "SAMTYKKE_CONSENT_SERVICE_SIGNING_KEY_FILE", keys.resolve("jwt-private.pk8").toString());
-            // webhook receivers of a development cluster listen on this machine, which production refuses (SSRF)
-            defaultTo(env, "SAMTYKKE_WEBHOOKS_ALLOW_PRIVATE_NETWORKS", "true");
+            // webhook receivers of a development cluster listen on this machine: loopback only, never link-local
+            // (cloud metadata) or private networks (SSRF)
+            defaultTo(env, "SAMTYKKE_WEBHOOKS_ALLOW_LOOPBACK", "true");
         }
         if (service.name().equals("audit-service")) {
             // signs the audit log's checkpoints; kept, so checkpoints signed before a restart still verify

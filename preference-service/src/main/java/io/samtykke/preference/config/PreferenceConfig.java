@@ -134,6 +134,13 @@ public interface PreferenceConfig {
          */
         @WithDefault("false")
         boolean allowPrivateNetworks();
+
+        /**
+         * Whether webhook URLs may point to this machine's loopback addresses (127.0.0.0/8, ::1) while everything else
+         * non-public stays refused: for a development cluster whose receivers run beside it.
+         */
+        @WithDefault("false")
+        boolean allowLoopback();
     }
 
     interface ConsentService {
@@ -150,6 +157,10 @@ public interface PreferenceConfig {
         /** {@code iss} of minted tokens. */
         @WithDefault("https://samtykke.local/issuer")
         String tokenIssuer();
+
+        /** {@code aud} of minted tokens: consent-service accepts only tokens meant for it. */
+        @WithDefault("samtykke-consent-service")
+        String tokenAudience();
 
         @WithDefault("PT5M")
         Duration tokenLifetime();

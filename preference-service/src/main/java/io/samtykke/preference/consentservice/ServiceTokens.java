@@ -76,6 +76,7 @@ public class ServiceTokens {
         Instant now = clock.instant();
         Instant expires = now.plus(config.consentService().tokenLifetime());
         Map<String, Object> claims = Map.of("iss", config.consentService().tokenIssuer(), "sub", CLIENT,
+                "aud", config.consentService().tokenAudience(),
                 "tenant", tenant, "groups", List.of("app"), "iat", now.getEpochSecond(), "exp", expires.getEpochSecond());
         return new Cached(JwtSigner.sign(key, claims, json), expires.minus(RENEW_BEFORE_EXPIRY));
     }

@@ -80,8 +80,19 @@ public final class PrivateNetworks {
      * literal is never looked up.
      */
     public static Optional<String> check(String host) throws UnknownHostException {
+        return check(host, false);
+    }
+
+    /**
+     * As {@link #check(String)}; with {@code allowLoopback} this machine's loopback addresses (127.0.0.0/8, ::1) pass,
+     * for a development cluster whose receivers run beside it. Link-local (cloud metadata), private and the rest stay refused.
+     */
+    public static Optional<String> check(String host, boolean allowLoopback) throws UnknownHostException {
         String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         for (InetAddress address : InetAddress.getAllByName(name)) {
+            if (allowLoopback && address.isLoopbackAddress()) {
+                continue;
+            }
             Optional<String> kind = classify(address);
             if (kind.isPresent()) {
                 return Optional.of(isLiteral(name) ? name + " is " + kind.get()

@@ -308,7 +308,7 @@ public class WebhookDispatcher {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                PrivateNetworks.check(request.uri().getHost()).ifPresent(why -> {
+                PrivateNetworks.check(request.uri().getHost(), config.webhooks().allowLoopback()).ifPresent(why -> {
                     throw new AddressNotAllowed(why);
                 });
                 return request;

@@ -194,7 +194,7 @@ public class WebhookService {
         }
         return Uni.createFrom().item(() -> {
                     try {
-                        return PrivateNetworks.check(URI.create(body.url()).getHost());
+                        return PrivateNetworks.check(URI.create(body.url()).getHost(), config.webhooks().allowLoopback());
                     } catch (UnknownHostException e) {
                         return Optional.<String>empty();
                     }

@@ -72,6 +72,18 @@ class PrivateNetworksTest {
         assertEquals(Optional.empty(), PrivateNetworks.classify(InetAddress.getByName("64:ff9b::5db8:d822")), "93.184.216.34");
     }
 
+    /** The local runner's setting: receivers beside the cluster, and nothing else that is not public. */
+    @Test
+    void allowingLoopbackLetsOnlyThisMachineThrough() throws UnknownHostException {
+        for (String host : new String[] {"127.0.0.1", "127.1.2.3", "[::1]", "localhost", "2130706433"}) {
+            assertEquals(Optional.empty(), PrivateNetworks.check(host, true), host);
+        }
+        for (String host : new String[] {"169.254.169.254", "10.0.0.1", "192.168.1.1", "172.16.0.1", "100.64.0.1", "0.0.0.0",
+                "[fe80::1]", "[fc00::1]", "[::ffff:169.254.169.254]", "[::ffff:10.0.0.1]", "2852039166"}) {
+            assertTrue(PrivateNetworks.check(host, true).isPresent(), host);
+        }
+    }
+
     @Test
     void checkingAHostSaysWhatItIsOrResolvesTo() throws UnknownHostException {
         assertEquals(Optional.of("127.0.0.1 is a loopback address (127.0.0.0/8)"), PrivateNetworks.check("127.0.0.1"));
