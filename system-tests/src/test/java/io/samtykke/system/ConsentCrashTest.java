@@ -192,8 +192,9 @@ class ConsentCrashTest {
         long committed = countRecords(tenant);
         assertTrue(committed >= acknowledged.size(), "every acknowledged change is in PostgreSQL");
         try (TopicReader reader = new TopicReader(Topics.CONSENT_EVENTS)) {
-            List<ConsumerRecord<String, byte[]>> records = reader.await(
-                    r -> tenant.equals(header(r, "ce_tenantid")), (int) committed, Duration.ofSeconds(90));
+            // distinct event ids: a relay killed between Kafka's acknowledgement and its commit re-sends rows
+            List<ConsumerRecord<String, byte[]>> records = reader.awaitDistinct(
+                    r -> tenant.equals(header(r, "ce_tenantid")), r -> header(r, "ce_id"), (int) committed, Duration.ofSeconds(90));
             Map<String, List<Long>> firstSeen = new LinkedHashMap<>();
             Set<String> seenIds = new HashSet<>();
             for (ConsumerRecord<String, byte[]> r : records) {

@@ -57,6 +57,29 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** Everything read so far plus whatever arrives within {@code quiet}. */
+    /**
+     * Polls until {@code count} distinct ids ({@code id} of a record, e.g. its {@code ce_id}) match: an at-least-once
+     * producer may publish a record twice, and a re-sent record must not stand in for one that is missing. Returns every
+     * matching record in order, duplicates included.
+     */
+    public List<ConsumerRecord<String, byte[]>> awaitDistinct(Predicate<ConsumerRecord<String, byte[]>> match,
+                                                              java.util.function.Function<ConsumerRecord<String, byte[]>, String> id,
+                                                              int count, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            List<ConsumerRecord<String, byte[]>> matching = seen.stream().filter(match).toList();
+            long distinct = matching.stream().map(id).distinct().count();
+            if (distinct >= count) {
+                return matching;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("expected " + count + " distinct matching records on " + topic + " within " + timeout
+                        + " but saw " + distinct + " (" + matching.size() + " with duplicates, of " + seen.size() + " records)");
+            }
+            pollOnce();
+        }
+    }
+
     public List<ConsumerRecord<String, byte[]>> drain(Duration quiet) {
         Instant until = Instant.now().plus(quiet);
         while (Instant.now().isBefore(until)) {
