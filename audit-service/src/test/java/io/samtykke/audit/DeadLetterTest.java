@@ -38,10 +38,26 @@ class DeadLetterTest {
         Events.send(new ProducerRecord<>(invalid.topic(), null, key, whim, invalid.headers()));
         ConsentEvent valid = Events.send(Events.consent(auditor.tenant, "cy", "newsletter", ConsentState.WITHDRAWN, 2));
 
-        List<Map<String, Object>> entries = auditor.awaitEntries(1);
-        assertEquals(1, entries.size());
-        assertEquals(valid.eventId().toString(), entries.get(0).get("eventId"));
-        assertEquals(0, entries.get(0).get("seq"), "dead letters take no seq");
+        // the log shows each gap instead of hiding it: an entry per refused record, with where it was and why
+        List<Map<String, Object>> entries = auditor.awaitEntries(4);
+        assertEquals(4, entries.size());
+        assertEquals(List.of(0, 1, 2, 3), entries.stream().map(e -> e.get("seq")).toList(), "dense seqs");
+        List<Map<String, Object>> refusals = entries.stream()
+                .filter(e -> io.samtykke.audit.ingest.EventIngest.REFUSED_TYPE.equals(e.get("type"))).toList();
+        assertEquals(3, refusals.size(), entries.toString());
+        assertEquals(List.of(valid.eventId().toString()), entries.stream()
+                .filter(e -> !refusals.contains(e)).map(e -> e.get("eventId")).toList());
+        for (Map<String, Object> refusal : refusals) {
+            Map<?, ?> data = (Map<?, ?>) refusal.get("payload");
+            assertEquals(Topics.CONSENT_EVENTS, data.get("topic"));
+            assertTrue(data.get("reason") instanceof String && !((String) data.get("reason")).isEmpty(), data.toString());
+            assertTrue(data.get("offset") instanceof Number, data.toString());
+            assertEquals(null, refusal.get("subjectId"), "a refusal names no person");
+            assertEquals(null, data.get("evidence"), "and holds nothing of the refused payload");
+        }
+        assertTrue(refusals.stream().anyMatch(r -> ((Map<?, ?>) r.get("payload")).get("reason").equals("the payload is not JSON")));
+        // and it verifies like every entry
+        assertTrue(auditor.verify(auditor.export(Map.of()), auditor.checkpointNote()).valid());
 
         try (TopicReader dlq = new TopicReader(Topics.deadLetter("audit-service"))) {
             List<ConsumerRecord<String, byte[]>> letters = dlq.await(r -> key.equals(r.key()), 3, Duration.ofSeconds(15));

@@ -93,6 +93,47 @@ class ConsentProjectionTest {
         }
     }
 
+    /**
+     * An event the database refuses (a NUL in the purpose: PostgreSQL text cannot hold it) used to fail its whole batch
+     * again and again: the projection stopped for everyone. Now the batch is applied event by event, only that event is
+     * dead-lettered (topic and table), later events of the same person apply, and an admin lists and replays it.
+     */
+    @Test
+    void anEventTheDatabaseRefusesIsKeptAsADeadLetterAndTheProjectionGoesOn() {
+        Api api = Api.newTenant().withPurposes();
+        ConsentEvent valid = ConsentLedger.record(api.tenant, "gus", FakeConsentService.purpose(api.tenant, "newsletter"),
+                io.samtykke.contract.ConsentAction.GRANT, io.samtykke.contract.ConsentState.GRANTED, null);
+        api.awaitDecision(Channel.EMAIL, "newsletter", "gus", "ALLOW", "CONSENT_GRANTED");
+        // an event of ida with a purpose no table can store, then ida's next (valid) event and another person's
+        String json = io.samtykke.contract.EventJson.write(valid)
+                .replace(valid.eventId().toString(), java.util.UUID.randomUUID().toString())
+                .replace("\"subjectId\":\"gus\"", "\"subjectId\":\"ida\"")
+                .replace("\"purpose\":\"newsletter\"", "\"purpose\":\"news\\u0000letter\"");
+        Map<String, byte[]> headers = new java.util.HashMap<>(CloudEventHeaders.forEvent(valid, "/samtykke/consent-service", null));
+        headers.put(CloudEventHeaders.ID, java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        ConsentLedger.sendRaw(api.tenant + "/ida", json.getBytes(StandardCharsets.UTF_8), headers);
+        api.grant("ida", "newsletter");
+        api.awaitDecision(Channel.EMAIL, "newsletter", "ida", "ALLOW", "CONSENT_GRANTED");
+        api.grant("hal", "newsletter");
+        api.awaitDecision(Channel.EMAIL, "newsletter", "hal", "ALLOW", "CONSENT_GRANTED");
+
+        JsonPath listed = api.asAdmin().get("/v1/projection/dead-letters").then().statusCode(200).extract().jsonPath();
+        assertEquals(1, listed.getList("deadLetters").size());
+        assertEquals(api.tenant, listed.getString("deadLetters[0].tenantId"));
+        assertEquals(Topics.CONSENT_EVENTS, listed.getString("deadLetters[0].topic"));
+        assertEquals(true, listed.getString("deadLetters[0].reason").contains("22021"), listed.getString("deadLetters[0].reason"));
+        assertEquals(json, new String(java.util.Base64.getDecoder().decode(listed.getString("deadLetters[0].value")),
+                StandardCharsets.UTF_8));
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'consent projection' }.data.deadLetters", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+        long id = listed.getLong("deadLetters[0].id");
+        api.asAdmin().post("/v1/projection/dead-letters/" + id + "/replay").then().statusCode(422)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("22021"));
+        api.asMarketing().post("/v1/projection/dead-letters/" + id + "/replay").then().statusCode(403);
+        Api.newTenant().asAdmin().post("/v1/projection/dead-letters/" + id + "/replay").then().statusCode(404);
+        assertNotEquals(null, valid);
+    }
+
     @Test
     void anEmptiedProjectionRebuiltFromTheCompactedStateTopicGivesTheSameDecisions() {
         Api api = Api.newTenant().withPurposes();

@@ -1,5 +1,6 @@
 package io.samtykke.audit.ingest;
 
+import io.samtykke.kit.deadletter.DeadLetterTable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,7 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class DeadLetterHealth implements HealthCheck {
 
     @Inject
-    DeadLetters table;
+    DeadLetterTable table;
 
     @Override
     public HealthCheckResponse call() {

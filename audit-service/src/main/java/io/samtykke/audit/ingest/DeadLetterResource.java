@@ -1,5 +1,6 @@
 package io.samtykke.audit.ingest;
 
+import io.samtykke.kit.deadletter.DeadLetterTable;
 import io.samtykke.audit.problem.ProblemException;
 import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
@@ -29,14 +30,14 @@ import java.util.List;
 @Tag(name = "Dead letters", description = "Records the log could not admit or store, kept as received")
 public class DeadLetterResource {
 
-    public record Page(List<DeadLetters.View> deadLetters, Long nextAfter) {
+    public record Page(List<DeadLetterTable.View> deadLetters, Long nextAfter) {
     }
 
     public record ReplayAnswer(long id, boolean stored) {
     }
 
     @Inject
-    DeadLetters table;
+    DeadLetterTable table;
 
     @Inject
     EventIngest ingest;
@@ -79,7 +80,7 @@ public class DeadLetterResource {
     public ReplayAnswer replay(@PathParam("id") String id) {
         Caller caller = callers.current();
         long n = QueryParams.wholeNumber(id, "id").orElseThrow();
-        DeadLetters.Stored letter = table.get(caller.tenant(), n).await().indefinitely()
+        DeadLetterTable.Stored letter = table.get(caller.tenant(), n).await().indefinitely()
                 .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no dead letter " + n));
         if (letter.view().replayedAt() != null) {
             return new ReplayAnswer(n, true);

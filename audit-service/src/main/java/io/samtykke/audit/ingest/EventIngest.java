@@ -1,5 +1,6 @@
 package io.samtykke.audit.ingest;
 
+import io.samtykke.kit.deadletter.DeadLetterTable;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +13,6 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import io.vertx.sqlclient.DatabaseException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import io.samtykke.contract.CloudEventHeaders;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.UUID;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -61,7 +67,10 @@ public class EventIngest {
     LogWriter log;
 
     @Inject
-    DeadLetters table;
+    DeadLetterTable table;
+
+    /** The time of refusal entries. */
+    Clock clock = Clock.systemUTC();
 
     @Inject
     ObjectMapper json;
@@ -80,6 +89,7 @@ public class EventIngest {
         List<ConsumerRecord<String, byte[]>> admittedRecords = new ArrayList<>(records.count());
         List<Admitted> admitted = new ArrayList<>(records.count());
         List<Uni<Void>> rejected = new ArrayList<>();
+        List<Admitted> gaps = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 admitted.add(admit(record));
@@ -87,11 +97,13 @@ public class EventIngest {
             } catch (NotAnEvent e) {
                 LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
                 rejected.add(deadLetter(record, e.getMessage()));
+                gap(record, e.getMessage()).ifPresent(gaps::add);
             }
         }
         if (!rejected.isEmpty()) {
             retrying("send dead letters", () -> Uni.join().all(rejected).andFailFast().await().atMost(LAST_RETRY));
             count("dead-lettered", rejected.size());
+            logGaps(gaps);
         }
         if (!admitted.isEmpty()) {
             store(admittedRecords, admitted);
@@ -159,40 +171,18 @@ public class EventIngest {
                 LOG.warnf("dead-lettering %s: %s", where, reason);
                 retrying("send a dead letter", () -> deadLetter(record, reason).await().atMost(LAST_RETRY));
                 count("dead-lettered", 1);
+                gap(record, reason).ifPresent(g -> logGaps(List.of(g)));
             }
         }
     }
 
-    /**
-     * True when {@code e} says the data being appended is at fault, so that appending the same data again fails the
-     * same way: PostgreSQL's data exceptions (SQLSTATE class 22, e.g. a time out of range or text it cannot hold),
-     * integrity violations (class 23) other than unique and exclusion violations (those depend on what is already stored,
-     * and appending skips what is), and program_limit_exceeded (54000, e.g. an index row too large); and
-     * IllegalArgumentException, which the entry code (canonical JSON, sealing, entry bytes) throws for values it cannot
-     * write. Everything else (no connection, timeouts, a closed pool, serialization failures, missing privileges) may pass
-     * and is retried.
-     */
+    /** See {@link io.samtykke.kit.deadletter.BadData#is}. */
     static boolean isBadData(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof DatabaseException db) {
-                String state = db.getSqlState();
-                return state != null && (state.startsWith("22")
-                        || state.startsWith("23") && !state.equals("23505") && !state.equals("23P01")
-                        || state.equals("54000"));
-            }
-            if (t instanceof IllegalArgumentException) {
-                return true;
-            }
-        }
-        return false;
+        return io.samtykke.kit.deadletter.BadData.is(e);
     }
 
     private static String describe(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof DatabaseException db && db.getSqlState() != null && !message.contains(db.getSqlState())) {
-            message += " (SQLSTATE " + db.getSqlState() + ")";
-        }
-        return message;
+        return io.samtykke.kit.deadletter.BadData.describe(e);
     }
 
     /** A number canonical entry bytes cannot hold (a fraction or beyond ±2^53), or null. */
@@ -227,6 +217,72 @@ public class EventIngest {
                 .flatMap(v -> table.keep(record, reason));
     }
 
+    /** The type of the entry that records, in a tenant's log, that one of its records could not be admitted. */
+    public static final String REFUSED_TYPE = "io.samtykke.audit.record-refused.v1";
+    static final String SOURCE = "/samtykke/audit-service";
+
+    /** The event id of the refusal entry of a record: one per topic, partition and offset, so a redelivery adds none. */
+    static UUID gapId(ConsumerRecord<String, byte[]> record) {
+        return UUID.nameUUIDFromBytes(("refused:" + record.topic() + "/" + record.partition() + "/" + record.offset())
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The entry that shows the gap in the tenant's log instead of hiding it: record N (topic, partition, offset) claiming
+     * event id E and type T was refused, and why. Only where the record names a tenant the log can hold; never the
+     * record's payload (it may hold personal data, which the log keeps only sealed under the person's key).
+     */
+    Optional<Admitted> gap(ConsumerRecord<String, byte[]> record, String reason) {
+        String tenant = readableHeader(record, CloudEventHeaders.TENANT_ID);
+        if (tenant == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("topic", record.topic());
+        data.put("partition", record.partition());
+        data.put("offset", record.offset());
+        data.put("eventId", readableHeader(record, CloudEventHeaders.ID));
+        data.put("type", readableHeader(record, CloudEventHeaders.TYPE));
+        data.put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason);
+        data.values().removeIf(java.util.Objects::isNull);
+        try {
+            byte[] payload = json.writeValueAsBytes(data);
+            ReceivedEvent e = new ReceivedEvent(tenant, gapId(record), REFUSED_TYPE, SOURCE, null, null,
+                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), null, record.topic(), record.partition(),
+                    record.offset(), payload, json.readTree(payload));
+            // kept readable, as a consent event's non-personal members are: it names no subject and holds no personal value
+            Admitted gap = new Admitted(e, data);
+            LogWriter.check(gap);
+            return Optional.of(gap);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("no refusal entry for %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private void logGaps(List<Admitted> gaps) {
+        if (gaps.isEmpty()) {
+            return;
+        }
+        try {
+            LogWriter.Appended appended = retrying("log " + gaps.size() + " refusals", () -> log.append(gaps), BAD_DATA_ATTEMPTS);
+            count("refusal-logged", appended.stored());
+        } catch (BadData e) {
+            // the dead letters exist; only the entries that would show them could not be written
+            LOG.warnf("could not log %d refusal entries: %s", gaps.size(), describe(e.getCause()));
+        }
+    }
+
+    private static String readableHeader(ConsumerRecord<String, byte[]> record, String key) {
+        Header h = record.headers().lastHeader(key);
+        if (h == null || h.value() == null) {
+            return null;
+        }
+        String s = new String(h.value(), StandardCharsets.UTF_8);
+        return s.isEmpty() || s.length() > 200 || s.indexOf('\uFFFD') >= 0 || io.samtykke.kit.json.StrictJson.problemOf(s) != null
+                ? null : s;
+    }
+
     /** What a replay of a dead letter did. */
     public record Replay(boolean stored, String reason) {
     }
@@ -235,7 +291,7 @@ public class EventIngest {
      * Runs a dead letter through admission and storing again, after a fix: stored (or found already logged), it is
      * marked replayed; refused again, it stays with the new reason. Blocking, like ingestion.
      */
-    public Replay replay(DeadLetters.Stored letter) {
+    public Replay replay(DeadLetterTable.Stored letter) {
         ConsumerRecord<String, byte[]> record = letter.record();
         Admitted admitted;
         try {

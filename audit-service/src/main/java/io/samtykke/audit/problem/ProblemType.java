@@ -5,6 +5,7 @@ public enum ProblemType {
     VALIDATION("validation", 400, "The request is not valid"),
     MISSING_TENANT("missing-tenant", 403, "The token carries no tenant claim"),
     NOT_FOUND("not-found", 404, "Not found"),
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
     STILL_REFUSED("still-refused", 422, "The record is still refused"),
     UNAUTHORIZED("unauthorized", 401, "Authentication required"),
     FORBIDDEN("forbidden", 403, "Not allowed"),

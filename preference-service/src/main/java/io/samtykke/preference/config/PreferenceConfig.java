@@ -19,6 +19,20 @@ public interface PreferenceConfig {
 
     Webhooks webhooks();
 
+    PublicRateLimit publicRateLimit();
+
+    /**
+     * The limit of the public pages and one-click unsubscribe (no token: a signed link), per client address, so a
+     * scanner or a loop cannot flood consent-service with withdrawals or the database with page loads.
+     */
+    interface PublicRateLimit {
+        @WithDefault("5")
+        double requestsPerSecond();
+
+        @WithDefault("30")
+        int burst();
+    }
+
     ConsentService consentService();
 
     Links links();

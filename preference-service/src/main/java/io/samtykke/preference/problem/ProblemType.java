@@ -10,6 +10,8 @@ public enum ProblemType {
     FORBIDDEN_SUBJECT("forbidden-subject", 403, "A subject token may only touch its own data"),
     MISSING_TENANT("missing-tenant", 403, "The token carries no tenant claim"),
     NOT_FOUND("not-found", 404, "Not found"),
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
+    STILL_REFUSED("still-refused", 422, "The record is still refused"),
     UNAUTHORIZED("unauthorized", 401, "Authentication required"),
     FORBIDDEN("forbidden", 403, "Not allowed"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),

@@ -11,6 +11,8 @@ import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;
+import io.samtykke.kit.deadletter.BadData;
+import io.samtykke.kit.deadletter.DeadLetterTable;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.purpose.PurposeCatalog;
 import io.smallrye.common.annotation.Identifier;
@@ -99,6 +101,7 @@ public class ConsentProjection {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread worker;
     private KafkaProducer<String, byte[]> deadLetters;
+    private DeadLetterTable deadLetterTable;
     private Counter applied;
     private Counter duplicates;
     private Counter gaps;
@@ -111,6 +114,8 @@ public class ConsentProjection {
         duplicates = metrics.counter("samtykke.projection.events.duplicates");
         gaps = metrics.counter("samtykke.projection.gaps");
         deadLettered = metrics.counter("samtykke.projection.dead.lettered");
+        deadLetterTable = new DeadLetterTable(pool, clock, "projection_dead_letter", metrics, "samtykke.projection.dead.letters");
+        deadLetterTable.countAtStart();
         applyDelay = Timer.builder("samtykke.projection.apply.delay")
                 .description("From a consent change being stored in consent-service to it being applied here")
                 .publishPercentiles(0.5, 0.99).register(metrics);
@@ -163,6 +168,33 @@ public class ConsentProjection {
 
     public String lastError() {
         return lastError;
+    }
+
+    public DeadLetterTable deadLetters() {
+        return deadLetterTable;
+    }
+
+    /**
+     * Applies a dead letter after a fix: applied (or found already applied), it is marked replayed and null is returned;
+     * refused again, it stays with the new reason, which is returned. Blocking.
+     */
+    public String replay(DeadLetterTable.Stored letter) {
+        String refused;
+        try {
+            Parsed p = parse(letter.record());
+            record(applyAll(List.of(p), Map.of()));
+            deadLetterTable.replayed(letter.view().id()).await().atMost(DB_TIMEOUT);
+            LOG.infof("replayed projection dead letter %d (%s-%d@%d)", letter.view().id(), letter.record().topic(),
+                    letter.record().partition(), letter.record().offset());
+            return null;
+        } catch (RuntimeException e) {
+            if (!BadData.is(e) && !(e instanceof java.io.UncheckedIOException)) {
+                throw e;
+            }
+            refused = e instanceof java.io.UncheckedIOException ? String.valueOf(e.getMessage()) : BadData.describe(e);
+        }
+        deadLetterTable.stillRefused(letter.view().id(), refused).await().atMost(DB_TIMEOUT);
+        return refused;
     }
 
     private void run() {
@@ -237,12 +269,51 @@ public class ConsentProjection {
                 deadLettered.increment();
             }
         }
-        List<Outcome> outcomes = pool.withTransaction(conn -> Multi.createFrom().iterable(parsed)
+        List<Outcome> outcomes;
+        try {
+            outcomes = applyAll(parsed, nextOffsets);
+        } catch (RuntimeException e) {
+            if (!BadData.is(e)) {
+                throw e; // an outage: the batch is read again from the stored offsets
+            }
+            // the database refuses something in the batch: apply it event by event, dead-letter only what fails on its own
+            LOG.warnf("a batch of %d consent events failed on bad data (%s); applying them one by one", parsed.size(),
+                    BadData.describe(e));
+            outcomes = applyOneByOne(parsed, nextOffsets);
+        }
+        record(outcomes);
+    }
+
+    private List<Outcome> applyAll(List<Parsed> parsed, Map<Integer, Long> nextOffsets) {
+        return pool.withTransaction(conn -> Multi.createFrom().iterable(parsed)
                         .onItem().transformToUniAndConcatenate(p -> ProjectionStore.applyEvent(conn, p.event(), p.type(), p.payload())
                                 .map(a -> new Outcome(p.event(), a)))
                         .collect().asList()
                         .call(all -> ProjectionStore.storeOffsets(conn, Topics.CONSENT_EVENTS, nextOffsets)))
                 .await().atMost(DB_TIMEOUT);
+    }
+
+    private List<Outcome> applyOneByOne(List<Parsed> parsed, Map<Integer, Long> nextOffsets) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Parsed p : parsed) {
+            Map<Integer, Long> next = Map.of(p.record().partition(), p.record().offset() + 1);
+            try {
+                outcomes.addAll(applyAll(List.of(p), next));
+            } catch (RuntimeException e) {
+                if (!BadData.is(e)) {
+                    throw e;
+                }
+                deadLetter(p.record(), new IllegalArgumentException("the event could not be applied: " + BadData.describe(e)));
+                deadLettered.increment();
+                pool.withTransaction(conn -> ProjectionStore.storeOffsets(conn, Topics.CONSENT_EVENTS, next)).await().atMost(DB_TIMEOUT);
+            }
+        }
+        // records that were dead-lettered at parsing, after the last applied one: their offsets too
+        pool.withTransaction(conn -> ProjectionStore.storeOffsets(conn, Topics.CONSENT_EVENTS, nextOffsets)).await().atMost(DB_TIMEOUT);
+        return outcomes;
+    }
+
+    private void record(List<Outcome> outcomes) {
         Instant after = clock.instant();
         for (Outcome o : outcomes) {
             if (!o.result().applied()) {
@@ -262,7 +333,7 @@ public class ConsentProjection {
         lastAppliedAtMillis.set(after.toEpochMilli());
     }
 
-    private record Parsed(ConsentEvent event, String type, String payload) {
+    private record Parsed(ConsumerRecord<String, byte[]> record, ConsentEvent event, String type, String payload) {
     }
 
     private record Outcome(ConsentEvent event, ProjectionStore.Applied result) {
@@ -281,7 +352,7 @@ public class ConsentProjection {
                 || e.recordedAt() == null || e.subjectSeq() < 1) {
             throw new IllegalArgumentException("a required field of the consent event is missing");
         }
-        return new Parsed(e, type, new String(r.value(), StandardCharsets.UTF_8));
+        return new Parsed(r, e, type, new String(r.value(), StandardCharsets.UTF_8));
     }
 
     /** A record the projection cannot read goes to its group's dead-letter topic with the reason, and is skipped. */
@@ -300,6 +371,7 @@ public class ConsentProjection {
         dead.headers().add("dlq_source", (r.topic() + "-" + r.partition() + "@" + r.offset()).getBytes(StandardCharsets.UTF_8));
         try {
             deadLetters.send(dead).get();
+            deadLetterTable.keep(r, String.valueOf(reason.getMessage())).await().atMost(DB_TIMEOUT);
         } catch (Exception e) {
             throw new IllegalStateException("could not dead-letter " + r.topic() + "-" + r.partition() + "@" + r.offset(), e);
         }

@@ -37,6 +37,17 @@ public class ProjectionHealth implements HealthCheck {
         if (projection.lastError() != null) {
             response.withData("lastError", projection.lastError());
         }
+        if (projection.deadLetters() != null) {
+            long waiting = projection.deadLetters().waiting();
+            response.withData("deadLetters", waiting);
+            if (waiting > 0) {
+                // degraded, not DOWN: the projection goes on past them, and a restart would not help
+                response.withData("degraded", "consent events were refused and wait in GET /v1/projection/dead-letters");
+                if (projection.deadLetters().latestReason() != null) {
+                    response.withData("latestDeadLetterReason", projection.deadLetters().latestReason());
+                }
+            }
+        }
         return response.build();
     }
 }

@@ -1,0 +1,47 @@
+package io.samtykke.preference.center;
+
+import io.samtykke.kit.ratelimit.RateLimits;
+import io.samtykke.preference.config.PreferenceConfig;
+import io.samtykke.preference.problem.ProblemMapper;
+import io.samtykke.preference.problem.ProblemType;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * 429 with Retry-After on the public pages ({@code /preferences}, {@code /unsubscribe/…}) when one client address
+ * sends more than {@code samtykke.public-rate-limit.*}: they take no token, only a signed link, so the address is
+ * the only key there is. Behind a proxy, set {@code quarkus.http.proxy.proxy-address-forwarding} so it is the
+ * client's address, not the proxy's.
+ */
+@Singleton
+public class PublicRateLimitFilter {
+
+    @Inject
+    PreferenceConfig config;
+
+    private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 100_000);
+
+    @ServerRequestFilter
+    public Response limit(ContainerRequestContext request, HttpServerRequest http) {
+        String path = request.getUriInfo().getPath();
+        if (!path.equals("/preferences") && !path.startsWith("/unsubscribe/")) {
+            return null;
+        }
+        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
+        long wait = limits.acquire(address, new RateLimits.Limit(config.publicRateLimit().requestsPerSecond(),
+                config.publicRateLimit().burst()));
+        if (wait == 0) {
+            return null;
+        }
+        return Response.fromResponse(ProblemMapper.response(ProblemType.RATE_LIMITED,
+                        "too many requests from this address; retry after " + wait + " s", List.of(), path))
+                .header("Retry-After", Long.toString(wait)).build();
+    }
+}
