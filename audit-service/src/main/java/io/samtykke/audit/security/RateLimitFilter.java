@@ -6,7 +6,6 @@ import io.samtykke.audit.problem.ProblemMapper;
 import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.kit.ratelimit.RateLimits;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -16,11 +15,11 @@ import java.time.Duration;
 import java.util.List;
 
 /** 429 with Retry-After (RFC 6585) when a tenant's client exceeds {@code samtykke.audit.rate-limit.*}, per instance. */
-@Singleton
 public class RateLimitFilter {
 
+    /** A provider: filters are made before the runtime configuration exists. */
     @Inject
-    AuditConfig config;
+    jakarta.inject.Provider<AuditConfig> config;
 
     @Inject
     SecurityIdentity identity;
@@ -33,7 +32,7 @@ public class RateLimitFilter {
             return null; // refused later by the endpoint's own checks
         }
         long wait = limits.acquire(jwt.getClaim("tenant") + "/" + jwt.getSubject(),
-                new RateLimits.Limit(config.rateLimit().requestsPerSecond(), config.rateLimit().burst()));
+                new RateLimits.Limit(config.get().rateLimit().requestsPerSecond(), config.get().rateLimit().burst()));
         if (wait == 0) {
             return null;
         }

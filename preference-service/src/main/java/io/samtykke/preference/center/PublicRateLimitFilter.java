@@ -6,7 +6,6 @@ import io.samtykke.preference.problem.ProblemMapper;
 import io.samtykke.preference.problem.ProblemType;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -20,11 +19,11 @@ import java.util.List;
  * the only key there is. Behind a proxy, set {@code quarkus.http.proxy.proxy-address-forwarding} so it is the
  * client's address, not the proxy's.
  */
-@Singleton
 public class PublicRateLimitFilter {
 
+    /** A provider: filters are made before the runtime configuration exists. */
     @Inject
-    PreferenceConfig config;
+    jakarta.inject.Provider<PreferenceConfig> config;
 
     private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 100_000);
 
@@ -35,8 +34,8 @@ public class PublicRateLimitFilter {
             return null;
         }
         String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        long wait = limits.acquire(address, new RateLimits.Limit(config.publicRateLimit().requestsPerSecond(),
-                config.publicRateLimit().burst()));
+        long wait = limits.acquire(address, new RateLimits.Limit(config.get().publicRateLimit().requestsPerSecond(),
+                config.get().publicRateLimit().burst()));
         if (wait == 0) {
             return null;
         }
