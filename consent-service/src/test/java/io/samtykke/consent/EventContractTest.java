@@ -15,7 +15,7 @@ import java.util.Map;
 
 import static io.samtykke.consent.Api.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Real records on the three consent topics match the JSON Schemas and parse as CloudEvents. */
 @QuarkusTest
@@ -51,7 +51,10 @@ class EventContractTest {
             assertEquals(TRACEPARENT, header(all.get(0), "ce_traceparent"), "the caller's trace context is carried");
             ConsentEvent first = EventContract.assertConsentEvent(all.get(0));
             assertEquals("AGENT", first.evidence().actor().type().name());
-            assertNotNull(first.notice().contentSha256());
+            // the hash of the notice text the person saw, as the catalog publishes it
+            assertEquals(api.as("admin").get("/v1/purposes/newsletter/notices").then().statusCode(200).extract()
+                    .jsonPath().getString("notices.find { it.version == 'v1' }.contentSha256"), first.notice().contentSha256());
+            assertTrue(first.notice().contentSha256().matches("[0-9a-f]{64}"), first.notice().contentSha256());
 
             // only the denial and the withdrawal are opt-outs
             List<ConsumerRecord<String, byte[]>> outs = optouts.await(r -> api.tenant.equals(header(r, "ce_tenantid")), 2,

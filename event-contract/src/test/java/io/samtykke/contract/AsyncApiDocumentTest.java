@@ -64,7 +64,10 @@ class AsyncApiDocumentTest {
         assertFalse(doc.path("info").path("title").asText().isBlank());
         assertFalse(doc.path("info").path("version").asText().isBlank());
         assertEquals("application/json", doc.path("defaultContentType").asText());
-        assertTrue(doc.path("servers").size() > 0);
+        List<String> servers = new java.util.ArrayList<>();
+        doc.path("servers").fieldNames().forEachRemaining(servers::add);
+        assertEquals(List.of("local", "cluster"), servers);
+        assertEquals("127.0.0.1:9092", doc.path("servers").path("local").path("host").asText(), "the local cluster's broker");
         doc.path("servers").forEach(server -> {
             assertEquals("kafka", server.path("protocol").asText());
             assertFalse(server.path("host").asText().isBlank());
