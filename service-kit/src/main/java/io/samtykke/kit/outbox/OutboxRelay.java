@@ -357,7 +357,11 @@ public final class OutboxRelay {
         Map<Long, List<CompletableFuture<Void>>> acks = new LinkedHashMap<>();
         Map<Long, String> failures = new LinkedHashMap<>(); // rows to mark failed, with the cause
         Set<String> heldBack = new HashSet<>(); // subjects with a failed row earlier in this batch: their later rows wait
+        boolean kafkaAway = false;
         for (OutboxRow row : rows.values()) {
+            if (kafkaAway) {
+                break; // the rest stay for the next round, in order: no round waits max.block.ms once per row
+            }
             if (heldBack.contains(row.subjectKey())) {
                 continue;
             }
@@ -384,6 +388,11 @@ public final class OutboxRelay {
                     ack.completeExceptionally(e);
                 }
                 rowAcks.add(ack);
+                // a send that failed at once with a retriable error found no metadata within max.block.ms: Kafka is away
+                if (ack.isCompletedExceptionally() && firstError(List.of(ack)) instanceof RetriableException) {
+                    kafkaAway = true;
+                    break;
+                }
             }
             acks.put(row.id(), rowAcks);
         }

@@ -237,18 +237,53 @@ class OutboxRelayTest {
         }
     }
 
+    /**
+     * Kafka unreachable: a send waits up to max.block.ms (10 s) for metadata. Once per row, a round of 100 rows would
+     * take 1,000 s, no status would be refreshed and every instance would look hung; the round must end after the
+     * first such wait, leave every row for later, and the next rounds must keep coming.
+     */
+    @Test
+    void whileKafkaIsAwayARoundEndsAfterOneMetadataWaitAndNothingIsMarkedPublished() throws Exception {
+        newOutbox();
+        int deadPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        insertRows(100, 100, "ok");
+        Instance relay = instance(() -> true, OutboxRelayTest::mapped, new SimpleMeterRegistry(), "127.0.0.1:" + deadPort);
+        relay.relay.start();
+        long deadline = System.currentTimeMillis() + 40_000;
+        java.util.Set<java.time.Instant> rounds = new java.util.HashSet<>();
+        while (rounds.size() < 3 && System.currentTimeMillis() < deadline) {
+            java.time.Instant last = relay.relay.status().lastRoundFinished();
+            if (last != null) {
+                rounds.add(last);
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(rounds.size() >= 2, "rounds keep finishing while Kafka is away: " + rounds + " " + relay.relay.status());
+        try (Connection c = jdbc()) {
+            assertEquals(100, count(c, "select count(*) from " + table + " where published_at is null and publish_error is null"),
+                    "every row waits, none marked published or failed");
+        }
+    }
+
     private Instance instance(BooleanSupplier setup, OutboxRelay.RecordMapper mapper) {
         return instance(setup, mapper, new SimpleMeterRegistry());
     }
 
     private Instance instance(BooleanSupplier setup, OutboxRelay.RecordMapper mapper, SimpleMeterRegistry metrics) {
+        return instance(setup, mapper, metrics, kafka.bootstrapServers());
+    }
+
+    private Instance instance(BooleanSupplier setup, OutboxRelay.RecordMapper mapper, SimpleMeterRegistry metrics, String bootstrap) {
         Vertx vertx = Vertx.vertx();
         PgConnectOptions options = PgConnectOptions.fromUri(pg.reactiveUrl(DATABASE)).setUser(pg.user()).setPassword(pg.password());
         Pool pool = Pool.newInstance(PgBuilder.pool().connectingTo(options).with(new PoolOptions().setMaxSize(4))
                 .using(vertx.getDelegate()).build());
         OutboxSettings settings = new OutboxSettings(relayName(), table, table + "_wake", LOCK_BASE, SLOTS, 100,
                 Duration.ofMillis(500), Duration.ofSeconds(4));
-        Map<String, Object> connection = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Map<String, Object> connection = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         OutboxRelay relay = new OutboxRelay(settings, vertx, pool, options, connection, mapper, setup, metrics);
         Instance instance = new Instance(relay, vertx, pool, metrics);
         cleanup.add(() -> {
