@@ -30,6 +30,11 @@ public final class EventJson {
         }
     }
 
+    /** The payload as the JSON tree {@link #write} would write (the same mapping), e.g. to validate it before writing it. */
+    public static com.fasterxml.jackson.databind.JsonNode tree(Object payload) {
+        return MAPPER.valueToTree(payload);
+    }
+
     public static <T> T read(byte[] json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

@@ -1,7 +1,6 @@
 package io.samtykke.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
@@ -9,8 +8,6 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +28,6 @@ public final class EventSchemas {
             builder -> builder.schemaMappers(m -> m.mapPrefix(Schemas.BASE, "classpath:" + Schemas.RESOURCE_FOLDER)));
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
     private static final Map<String, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventSchemas() {
     }
@@ -45,13 +41,14 @@ public final class EventSchemas {
                 .toList();
     }
 
-    /** As {@link #validate(String, JsonNode)}, for the JSON text a producer is about to store. */
-    public static List<Violation> validate(String schemaId, String payload) {
-        try {
-            return validate(schemaId, JSON.readTree(payload));
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + e.getMessage(), e);
-        }
+    /** An event as a producer stores it (its JSON text) and how it breaks the schema (empty: it keeps the contract). */
+    public record Checked(String json, List<Violation> violations) {
+    }
+
+    /** Maps {@code event} once ({@link EventJson}), validates that tree and writes it: the checked JSON is the stored JSON. */
+    public static Checked check(String schemaId, Object event) {
+        JsonNode tree = EventJson.tree(event);
+        return new Checked(EventJson.write(tree), validate(schemaId, tree));
     }
 
     private static String pointer(ValidationMessage m) {

@@ -22,16 +22,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 
 /** The records of the tenant the log could not keep: list them, and replay one after a fix. */
 @Path("/v1/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Dead letters", description = "Records the log could not admit or store, kept as received")
 public class DeadLetterResource {
-
-    public record Page(List<DeadLetterTable.View> deadLetters, Long nextAfter) {
-    }
 
     public record ReplayAnswer(long id, boolean stored) {
     }
@@ -52,7 +48,7 @@ public class DeadLetterResource {
                     + " and the raw value (base64). Without all=true only those not replayed yet.")
     @APIResponse(responseCode = "200", description = "One page; nextAfter is absent on the last")
     @APIResponse(responseCode = "400", description = "Invalid parameter", content = @Content(mediaType = "application/problem+json"))
-    public Uni<Page> list(@QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("all") String all) {
+    public Uni<DeadLetterTable.Page> list(@QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("all") String all) {
         Caller caller = callers.current();
         long afterId = QueryParams.wholeNumber(after, "after").orElse(0L);
         int n = QueryParams.wholeNumber(limit, "limit").orElse(100L).intValue();
@@ -62,8 +58,7 @@ public class DeadLetterResource {
         if (all != null && !all.equals("true") && !all.equals("false")) {
             throw QueryParams.invalid("all", "must be true or false");
         }
-        return table.list(caller.tenant(), afterId, n, "true".equals(all))
-                .map(page -> new Page(page, page.size() < n ? null : page.get(page.size() - 1).id()));
+        return table.page(caller.tenant(), afterId, n, "true".equals(all));
     }
 
     @POST

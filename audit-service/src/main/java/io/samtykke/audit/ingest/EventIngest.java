@@ -1,5 +1,6 @@
 package io.samtykke.audit.ingest;
 
+import io.samtykke.kit.deadletter.BadData;
 import io.samtykke.kit.deadletter.DeadLetterTable;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,16 +141,16 @@ public class EventIngest {
 
     /**
      * Appends the admitted events, retrying while PostgreSQL is unreachable. When the batch keeps failing on what the
-     * database or the entry code says is bad data ({@link #isBadData}), it is appended event by event instead, and
+     * database or the entry code says is bad data ({@link BadData#is}), it is appended event by event instead, and
      * only the events that fail so on their own are dead-lettered; a failure of any other kind is retried, forever.
      */
     private void store(List<ConsumerRecord<String, byte[]>> records, List<Admitted> admitted) {
         LogWriter.Appended appended;
         try {
             appended = retrying("store " + admitted.size() + " events", () -> log.append(admitted), BAD_DATA_ATTEMPTS);
-        } catch (BadData e) {
+        } catch (KeepsFailingOnBadData e) {
             LOG.warnf("a batch of %d events failed %d times on bad data (%s); storing them one by one", admitted.size(),
-                    BAD_DATA_ATTEMPTS, describe(e.getCause()));
+                    BAD_DATA_ATTEMPTS, BadData.describe(e.getCause()));
             storeOneByOne(records, admitted);
             return;
         }
@@ -166,8 +167,8 @@ public class EventIngest {
                 LogWriter.Appended appended = retrying("store " + where, () -> log.append(one), BAD_DATA_ATTEMPTS);
                 count("stored", appended.stored());
                 count("duplicate", appended.duplicates());
-            } catch (BadData e) {
-                String reason = "the event could not be stored: " + describe(e.getCause());
+            } catch (KeepsFailingOnBadData e) {
+                String reason = "the event could not be stored: " + BadData.describe(e.getCause());
                 LOG.warnf("dead-lettering %s: %s", where, reason);
                 retrying("send a dead letter", () -> deadLetter(record, reason).await().atMost(LAST_RETRY));
                 count("dead-lettered", 1);
@@ -176,14 +177,6 @@ public class EventIngest {
         }
     }
 
-    /** See {@link io.samtykke.kit.deadletter.BadData#is}. */
-    static boolean isBadData(Throwable e) {
-        return io.samtykke.kit.deadletter.BadData.is(e);
-    }
-
-    private static String describe(Throwable e) {
-        return io.samtykke.kit.deadletter.BadData.describe(e);
-    }
 
     /** A number canonical entry bytes cannot hold (a fraction or beyond ±2^53), or null. */
     private static JsonNode unwritableNumber(JsonNode node) {
@@ -233,7 +226,7 @@ public class EventIngest {
      * record's payload (it may hold personal data, which the log keeps only sealed under the person's key).
      */
     Optional<Admitted> gap(ConsumerRecord<String, byte[]> record, String reason) {
-        String tenant = readableHeader(record, CloudEventHeaders.TENANT_ID);
+        String tenant = DeadLetterTable.readableHeader(record, CloudEventHeaders.TENANT_ID);
         if (tenant == null) {
             return Optional.empty();
         }
@@ -241,8 +234,8 @@ public class EventIngest {
         data.put("topic", record.topic());
         data.put("partition", record.partition());
         data.put("offset", record.offset());
-        data.put("eventId", readableHeader(record, CloudEventHeaders.ID));
-        data.put("type", readableHeader(record, CloudEventHeaders.TYPE));
+        data.put("eventId", DeadLetterTable.readableHeader(record, CloudEventHeaders.ID));
+        data.put("type", DeadLetterTable.readableHeader(record, CloudEventHeaders.TYPE));
         data.put("reason", reason.length() > 500 ? reason.substring(0, 500) : reason);
         data.values().removeIf(java.util.Objects::isNull);
         try {
@@ -267,21 +260,12 @@ public class EventIngest {
         try {
             LogWriter.Appended appended = retrying("log " + gaps.size() + " refusals", () -> log.append(gaps), BAD_DATA_ATTEMPTS);
             count("refusal-logged", appended.stored());
-        } catch (BadData e) {
+        } catch (KeepsFailingOnBadData e) {
             // the dead letters exist; only the entries that would show them could not be written
-            LOG.warnf("could not log %d refusal entries: %s", gaps.size(), describe(e.getCause()));
+            LOG.warnf("could not log %d refusal entries: %s", gaps.size(), BadData.describe(e.getCause()));
         }
     }
 
-    private static String readableHeader(ConsumerRecord<String, byte[]> record, String key) {
-        Header h = record.headers().lastHeader(key);
-        if (h == null || h.value() == null) {
-            return null;
-        }
-        String s = new String(h.value(), StandardCharsets.UTF_8);
-        return s.isEmpty() || s.length() > 200 || s.indexOf('\uFFFD') >= 0 || io.samtykke.kit.json.StrictJson.problemOf(s) != null
-                ? null : s;
-    }
 
     /** What a replay of a dead letter did. */
     public record Replay(boolean stored, String reason) {
@@ -304,7 +288,7 @@ public class EventIngest {
         try {
             appended = log.append(List.of(admitted));
         } catch (RuntimeException e) {
-            String reason = "the event could not be stored: " + describe(e);
+            String reason = "the event could not be stored: " + BadData.describe(e);
             table.stillRefused(letter.view().id(), reason).await().atMost(LAST_RETRY);
             return new Replay(false, reason);
         }
@@ -321,8 +305,8 @@ public class EventIngest {
     }
 
     /**
-     * Runs {@code work} until it succeeds, backing off from 200 ms to 10 s between attempts; throws {@link BadData} once
-     * it has failed {@code badDataAttempts} times on bad data ({@link #isBadData}). Other failures never end the retries.
+     * Runs {@code work} until it succeeds, backing off from 200 ms to 10 s between attempts; throws {@link KeepsFailingOnBadData} once
+     * it has failed {@code badDataAttempts} times on bad data ({@link BadData#is}). Other failures never end the retries.
      */
     private <T> T retrying(String what, Supplier<T> work, int badDataAttempts) {
         Duration delay = firstRetry;
@@ -331,10 +315,10 @@ public class EventIngest {
             try {
                 return work.get();
             } catch (RuntimeException e) {
-                if (isBadData(e) && ++badData >= badDataAttempts) {
-                    throw new BadData(e);
+                if (BadData.is(e) && ++badData >= badDataAttempts) {
+                    throw new KeepsFailingOnBadData(e);
                 }
-                LOG.warnf("could not %s (%s); retrying in %d ms", what, describe(e), delay.toMillis());
+                LOG.warnf("could not %s (%s); retrying in %d ms", what, BadData.describe(e), delay.toMillis());
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
@@ -347,8 +331,8 @@ public class EventIngest {
     }
 
     /** Work that failed on bad data as often as it may: retrying it would fail the same way. */
-    private static final class BadData extends RuntimeException {
-        BadData(RuntimeException cause) {
+    private static final class KeepsFailingOnBadData extends RuntimeException {
+        KeepsFailingOnBadData(RuntimeException cause) {
             super(cause.getMessage(), cause, false, false);
         }
     }

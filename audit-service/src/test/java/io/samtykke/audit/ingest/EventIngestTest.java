@@ -115,21 +115,6 @@ class EventIngestTest {
         assertEquals(1.0, counted("refusal-logged"));
     }
 
-    @Test
-    void onlyDataExceptionsIntegrityViolationsAndLimitsOfTheDataCountAsBadData() {
-        for (String state : List.of("22021", "22008", "22P02", "23502", "23514", "54000")) {
-            assertTrue(EventIngest.isBadData(new PgException("refused", "ERROR", state, null)), state);
-        }
-        assertTrue(EventIngest.isBadData(new IllegalArgumentException("a string holds a lone surrogate")));
-        assertTrue(EventIngest.isBadData(new CompletionException(new PgException("refused", "ERROR", "22001", null))));
-        for (String state : List.of("08006", "08001", "57P01", "53300", "40001", "40P01", "23505", "23P01", "42501", "42P01",
-                "54001", "XX000")) {
-            assertFalse(EventIngest.isBadData(new PgException("failed", "ERROR", state, null)), state);
-        }
-        assertFalse(EventIngest.isBadData(new VertxException("Connection refused")));
-        assertFalse(EventIngest.isBadData(new io.smallrye.mutiny.TimeoutException()));
-        assertFalse(EventIngest.isBadData(new IllegalStateException("Pool closed")));
-    }
 
     @Test
     void anEventWhoseEntryCannotBeBuiltIsNotAnEvent() throws Exception {

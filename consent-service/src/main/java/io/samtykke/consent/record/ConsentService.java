@@ -23,7 +23,6 @@ import io.samtykke.contract.Channel;
 import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
-import io.samtykke.contract.EventJson;
 import io.samtykke.contract.EventSchemas;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.LegalBasis;
@@ -339,11 +338,7 @@ public class ConsentService {
         List<Tuple> currents = new ArrayList<>();
         List<Tuple> outbox = new ArrayList<>();
         Set<Integer> slots = new HashSet<>();
-        List<String> payloads = new ArrayList<>();
-        for (ConsentEvent e : events) {
-            payloads.add(EventJson.write(e));
-        }
-        requireContract(events, payloads);
+        List<String> payloads = requireContract(events);
         for (int k = 0; k < events.size(); k++) {
             ConsentEvent e = events.get(k);
             ConsentEvent.Notice n = e.notice();
@@ -396,13 +391,15 @@ public class ConsentService {
      * the contract's schema before anything is stored, so no consumer ever receives an event it must refuse.
      * A violation names the request field it came from.
      */
-    private static void requireContract(List<ConsentEvent> events, List<String> payloads) {
+    private static List<String> requireContract(List<ConsentEvent> events) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        List<String> payloads = new ArrayList<>(events.size());
         for (int k = 0; k < events.size(); k++) {
-            for (EventSchemas.Violation v : EventSchemas.validate(Schemas.CONSENT_EVENT, payloads.get(k))) {
-                String pointer = v.pointer().startsWith("/evidence") ? v.pointer()
-                        : v.pointer().equals("/occurredAt") ? "/evidence/occurredAt"
-                        : v.pointer();
+            EventSchemas.Checked checked = EventSchemas.check(Schemas.CONSENT_EVENT, events.get(k));
+            payloads.add(checked.json());
+            for (EventSchemas.Violation v : checked.violations()) {
+                // the event's occurredAt is the request's evidence.occurredAt; the other fields keep their names
+                String pointer = v.pointer().equals("/occurredAt") ? "/evidence/occurredAt" : v.pointer();
                 errors.add(new Problem.FieldError("the consent event for '" + events.get(k).purpose()
                         + "' would break the event contract: " + v.message(), pointer));
             }
@@ -411,6 +408,7 @@ public class ConsentService {
             throw new ProblemException(ProblemType.VALIDATION, errors.size() == 1 ? errors.get(0).detail()
                     : errors.size() + " fields would break the event contract", errors);
         }
+        return payloads;
     }
 
     private RecordView view(ConsentEvent e) {

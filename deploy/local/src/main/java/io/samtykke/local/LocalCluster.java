@@ -348,7 +348,7 @@ public final class LocalCluster {
     }
 
     /** The repository holds the services' built jars; run.sh says where it is, else look upwards. */
-    private static Path repoRoot() throws URISyntaxException {
+    static Path repoRoot() throws URISyntaxException {
         String configured = System.getProperty("samtykke.repo.root");
         if (configured != null) {
             return Path.of(configured).toAbsolutePath().normalize();

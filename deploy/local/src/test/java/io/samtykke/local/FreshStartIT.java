@@ -70,7 +70,7 @@ class FreshStartIT {
         Path home = Files.createTempDirectory("samtykke-fresh-");
         Path output = Path.of("target", "fresh-start-" + run + ".log").toAbsolutePath();
         Files.createDirectories(output.getParent());
-        ProcessBuilder builder = new ProcessBuilder("bash", repoRoot().resolve("deploy/local/run.sh").toString())
+        ProcessBuilder builder = new ProcessBuilder("bash", LocalCluster.repoRoot().resolve("deploy/local/run.sh").toString())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
         builder.environment().put("SAMTYKKE_HOME", home.toString());
         builder.environment().put("SAMTYKKE_SKIP_BUILD", "1"); // the reactor has just built everything
@@ -240,7 +240,7 @@ class FreshStartIT {
             metrics.body().lines().filter(l -> !l.startsWith("#"))
                     .map(l -> l.split("[{ ]", 2)[0]).forEach(exposed::add);
         }
-        String rules = Files.readString(repoRoot().resolve("deploy/observability/alerts.yaml"));
+        String rules = Files.readString(LocalCluster.repoRoot().resolve("deploy/observability/alerts.yaml"));
         Set<String> named = new HashSet<>();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bsamtykke_[a-z_]+").matcher(
                 rules.lines().filter(l -> l.trim().startsWith("expr:")).reduce("", (a, b) -> a + "\n" + b));
@@ -283,14 +283,6 @@ class FreshStartIT {
                 + left.stream().map(p -> p.pid() + " " + p.info().command().orElse("?")).toList());
     }
 
-    private static Path repoRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("deploy/local"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("not inside the samtykke repository");
-    }
 
     private static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {

@@ -151,9 +151,10 @@ public class PreferenceService {
     }
 
     private Uni<Void> appendToOutbox(SqlConnection conn, PreferenceEvent e, String traceparent) {
-        String payload = EventJson.write(e);
         // the producer keeps the event contract: what it publishes validates, or nothing is stored
-        List<EventSchemas.Violation> violations = EventSchemas.validate(Schemas.PREFERENCE_EVENT, payload);
+        EventSchemas.Checked checked = EventSchemas.check(Schemas.PREFERENCE_EVENT, e);
+        String payload = checked.json();
+        List<EventSchemas.Violation> violations = checked.violations();
         if (!violations.isEmpty()) {
             throw new ProblemException(ProblemType.VALIDATION, "the preference event would break the event contract: "
                     + violations.get(0).message(), violations.stream()

@@ -21,16 +21,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.List;
 
 /** Consent events of the tenant the projection could not apply: list them, and replay one after a fix. */
 @Path("/v1/projection/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Projection dead letters", description = "Consent events the decision projection could not apply, kept as received")
 public class ProjectionDeadLetterResource {
-
-    public record Page(List<DeadLetterTable.View> deadLetters, Long nextAfter) {
-    }
 
     public record ReplayAnswer(long id, boolean applied) {
     }
@@ -48,7 +44,7 @@ public class ProjectionDeadLetterResource {
                     + " raw value (base64). Without all=true only those not replayed yet.")
     @APIResponse(responseCode = "200", description = "One page; nextAfter is absent on the last")
     @APIResponse(responseCode = "400", description = "Invalid parameter", content = @Content(mediaType = "application/problem+json"))
-    public Uni<Page> list(@QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("all") String all) {
+    public Uni<DeadLetterTable.Page> list(@QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("all") String all) {
         Caller caller = callers.current();
         long afterId = number(after, "after", 0);
         long n = number(limit, "limit", 100);
@@ -58,8 +54,7 @@ public class ProjectionDeadLetterResource {
         if (all != null && !all.equals("true") && !all.equals("false")) {
             throw ProblemException.at(ProblemType.VALIDATION, "/query/all", "all must be true or false");
         }
-        return projection.deadLetters().list(caller.tenant(), afterId, (int) n, "true".equals(all))
-                .map(page -> new Page(page, page.size() < n ? null : page.get(page.size() - 1).id()));
+        return projection.deadLetters().page(caller.tenant(), afterId, (int) n, "true".equals(all));
     }
 
     @POST

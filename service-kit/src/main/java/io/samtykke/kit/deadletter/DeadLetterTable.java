@@ -39,6 +39,10 @@ public class DeadLetterTable {
                        String reason, Instant receivedAt, Instant replayedAt, String value) {
     }
 
+    /** One page of a tenant's dead letters; {@code nextAfter} (the {@code after} of the next page) is null on the last. */
+    public record Page(List<View> deadLetters, Long nextAfter) {
+    }
+
     /** A stored dead letter with the record rebuilt as it was received, for a replay. */
     public record Stored(View view, ConsumerRecord<String, byte[]> record) {
     }
@@ -106,7 +110,7 @@ public class DeadLetterTable {
                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                         on conflict (topic, kafka_partition, kafka_offset) do nothing""".formatted(table))
                 .execute(Tuple.from(new Object[] {record.topic(), record.partition(), record.offset(),
-                        readable(header(record, TENANT_ID)), readable(header(record, ID)),
+                        readableHeader(record, TENANT_ID), readableHeader(record, ID),
                         readable(record.key()), headers,
                         Buffer.buffer(record.value() == null ? new byte[0] : record.value()), printable(reason),
                         OffsetDateTime.now(clock)}))
@@ -124,6 +128,12 @@ public class DeadLetterTable {
                     rows.forEach(r -> views.add(view(r)));
                     return views;
                 });
+    }
+
+    /** {@link #list}, as a page with the cursor of the next one. */
+    public Uni<Page> page(String tenant, long afterId, int limit, boolean includeReplayed) {
+        return list(tenant, afterId, limit, includeReplayed)
+                .map(views -> new Page(views, views.size() < limit ? null : views.get(views.size() - 1).id()));
     }
 
     public Uni<Optional<Stored>> get(String tenant, long id) {
@@ -174,14 +184,15 @@ public class DeadLetterTable {
                 Base64.getEncoder().encodeToString(value));
     }
 
-    private static String header(ConsumerRecord<String, byte[]> record, String key) {
+    /** The record's header {@code key} as text when it is plain, short and non-empty (see {@link #readable}), else null. */
+    public static String readableHeader(ConsumerRecord<String, byte[]> record, String key) {
         Header h = record.headers().lastHeader(key);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return h == null || h.value() == null ? null : readable(new String(h.value(), StandardCharsets.UTF_8));
     }
 
-    /** A short text column value, or null when {@code s} is not plain text PostgreSQL can hold. */
-    private static String readable(String s) {
-        if (s == null || s.length() > 256) {
+    /** {@code s} when it is non-empty plain text of at most 200 characters (no control character, lone surrogate or U+FFFD), else null. */
+    public static String readable(String s) {
+        if (s == null || s.isEmpty() || s.length() > 200) {
             return null;
         }
         return StrictJson.problemOf(s) == null && s.indexOf('\uFFFD') < 0 ? s : null;
