@@ -74,7 +74,7 @@ class DeploymentFilesTest {
     @BeforeAll
     static void load() throws IOException {
         repo = findRepositoryRoot();
-        k8s = repo.resolve("deploy/k8s");
+        k8s = repo.resolve("deploy/k8s/base");
         assertTrue(Files.isDirectory(k8s), "no folder " + k8s);
         try (Stream<Path> files = Files.walk(k8s)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).toList()) {
