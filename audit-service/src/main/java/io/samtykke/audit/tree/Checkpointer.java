@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Signs a new checkpoint for every tenant with entries not yet in one, every
@@ -66,11 +67,17 @@ public class Checkpointer {
 
     private ScheduledExecutorService executor;
     private Timer lag;
+    /** Seconds since the oldest entry no checkpoint covers was stored, over all tenants; 0 when all are covered. */
+    private final AtomicLong behindSeconds = new AtomicLong();
 
     void start(@Observes StartupEvent event) {
         lag = Timer.builder("samtykke.audit.checkpoint.lag")
                 .description("From the first entry a checkpoint adds being stored to the checkpoint being stored")
                 .publishPercentiles(0.5, 0.99)
+                .register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("samtykke.audit.checkpoint.behind.seconds", behindSeconds, AtomicLong::get)
+                .description("Age of the oldest stored entry that no signed checkpoint covers yet (0: all covered); "
+                        + "updated every checkpoint round, so it also grows while rounds fail")
                 .register(metrics);
         executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "audit-checkpointer"));
         long interval = config.checkpoints().interval().toMillis();
@@ -86,23 +93,33 @@ public class Checkpointer {
 
     private void round() {
         try {
-            for (String tenant : pendingTenants()) {
-                checkpoint(tenant);
+            Instant now = clock.instant();
+            Instant oldest = null;
+            for (Map.Entry<String, Instant> pending : pendingTenants().entrySet()) {
+                checkpoint(pending.getKey());
+                if (pending.getValue() != null && (oldest == null || pending.getValue().isBefore(oldest))) {
+                    oldest = pending.getValue();
+                }
             }
+            // what was uncovered at the start of this round; covered now unless a checkpoint failed or was another's
+            behindSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds()));
         } catch (RuntimeException e) {
             LOG.warnf("checkpoint round failed (%s); trying again next round", e.getMessage());
         }
     }
 
-    private List<String> pendingTenants() {
-        List<String> tenants = new ArrayList<>();
+    /** Tenants with entries no checkpoint covers, each with when the first of those was stored. */
+    private Map<String, Instant> pendingTenants() {
+        Map<String, Instant> tenants = new java.util.LinkedHashMap<>();
         for (Row r : pool.query("""
-                        select s.tenant_id from audit_sequence s
+                        select s.tenant_id, e.received_at from audit_sequence s
                         left join lateral (select tree_size from audit_checkpoint c where c.tenant_id = s.tenant_id
                                            order by tree_size desc limit 1) c on true
+                        left join audit_entry e on e.tenant_id = s.tenant_id and e.seq = coalesce(c.tree_size, 0)
                         where s.next_seq > coalesce(c.tree_size, 0)""")
                 .execute().await().atMost(TIMEOUT)) {
-            tenants.add(r.getString("tenant_id"));
+            OffsetDateTime received = r.getOffsetDateTime("received_at");
+            tenants.put(r.getString("tenant_id"), received == null ? null : received.toInstant());
         }
         return tenants;
     }

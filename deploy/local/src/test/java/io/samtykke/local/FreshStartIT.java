@@ -240,17 +240,52 @@ class FreshStartIT {
             metrics.body().lines().filter(l -> !l.startsWith("#"))
                     .map(l -> l.split("[{ ]", 2)[0]).forEach(exposed::add);
         }
-        String rules = Files.readString(LocalCluster.repoRoot().resolve("deploy/observability/alerts.yaml"));
         Set<String> named = new HashSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bsamtykke_[a-z_]+").matcher(
-                rules.lines().filter(l -> l.trim().startsWith("expr:")).reduce("", (a, b) -> a + "\n" + b));
-        while (m.find()) {
-            named.add(m.group());
+        Path observability = LocalCluster.repoRoot().resolve("deploy/observability");
+        String rules = Files.readString(observability.resolve("alerts.yaml"));
+        List<String> expressions = new java.util.ArrayList<>();
+        for (Object group : (List<?>) ((Map<?, ?>) new org.yaml.snakeyaml.Yaml().load(rules)).get("groups")) {
+            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                expressions.add(String.valueOf(((Map<?, ?>) rule).get("expr")));
+            }
         }
-        assertTrue(named.size() >= 5, "the alert rules name the outbox metrics: " + named);
+        java.util.regex.Matcher dashboard = java.util.regex.Pattern.compile("\"expr\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(Files.readString(observability.resolve("grafana-dashboard.json")));
+        int panels = 0;
+        while (dashboard.find()) {
+            expressions.add(dashboard.group(1).replace("\\\"", "\""));
+            panels++;
+        }
+        assertTrue(expressions.size() >= 15 && panels >= 15, "rules and panels were read: " + expressions.size() + ", " + panels);
+        for (String expr : expressions) {
+            named.addAll(metricNames(expr));
+        }
+        assertTrue(named.containsAll(Set.of("samtykke_outbox_oldest_age_seconds", "http_server_requests_seconds_count",
+                "samtykke_audit_checkpoint_behind_seconds")), "the metric names were read from the expressions: " + named);
+        // `up` is Prometheus' own series of each scrape, not one a service exposes
+        named.remove("up");
         Set<String> missing = new HashSet<>(named);
         missing.removeAll(exposed);
-        assertTrue(missing.isEmpty(), "alert rules name metrics no service exposes: " + missing);
+        assertTrue(missing.isEmpty(), "alert rules or dashboard panels name metrics no service exposes: " + missing);
+    }
+
+    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
+            "and", "or", "unless", "bool", "offset");
+
+    /** The metric names in a PromQL expression: identifiers that are not functions, keywords, labels or durations. */
+    static Set<String> metricNames(String expr) {
+        String plain = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")   // strings
+                .replaceAll("\\{[^}]*}", " ")                                     // label matchers
+                .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", " ")
+                .replaceAll("\\[[^]]*]", " ");                                   // range selectors
+        Set<String> names = new HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b([a-zA-Z_:][a-zA-Z0-9_:]*)\\b(\\s*\\()?").matcher(plain);
+        while (m.find()) {
+            if (m.group(2) == null && !PROMQL_WORDS.contains(m.group(1)) && !m.group(1).matches("\\d.*")) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 
     private static String outboxMetrics() {
