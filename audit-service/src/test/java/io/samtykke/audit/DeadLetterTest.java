@@ -56,7 +56,8 @@ class DeadLetterTest {
             assertEquals(null, data.get("evidence"), "and holds nothing of the refused payload");
         }
         assertTrue(refusals.stream().anyMatch(r -> ((Map<?, ?>) r.get("payload")).get("reason").equals("the payload is not JSON")));
-        // and it verifies like every entry
+        // and it verifies like every entry, once a checkpoint covers all four (within the 1 s target)
+        auditor.awaitCheckpoint(4);
         assertTrue(auditor.verify(auditor.export(Map.of()), auditor.checkpointNote()).valid());
 
         try (TopicReader dlq = new TopicReader(Topics.deadLetter("audit-service"))) {
