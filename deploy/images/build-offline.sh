@@ -85,8 +85,7 @@ skopeo copy --quiet --dest-tls-verify=false "oci:$work/base-oci:17" docker://127
 
 echo "== Jib: the three services on that base, pushed to the registry"
 cd "$root"
-./mvnw -B -q install -DskipTests
-./mvnw -B -q package -DskipTests -pl consent-service,preference-service,audit-service \
+./mvnw -B -q package -DskipTests -pl consent-service,preference-service,audit-service -am \
   -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \
   -Dquarkus.container-image.registry=127.0.0.1:5000 -Dquarkus.container-image.insecure=true \
   -Dquarkus.jib.base-jvm-image=127.0.0.1:5000/samtykke/base-jre:17
