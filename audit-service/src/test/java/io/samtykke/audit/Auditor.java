@@ -39,6 +39,10 @@ public final class Auditor {
         return new Auditor("t-" + UUID.randomUUID().toString().substring(0, 8));
     }
 
+    public static Auditor of(String tenant) {
+        return new Auditor(tenant);
+    }
+
     public RequestSpecification request() {
         return as("auditor-1", "auditor");
     }

@@ -82,6 +82,9 @@ public final class WithdrawalBench {
             preferenceSettings.put("quarkus.oidc.public-key", tokens.publicKey());
             // the webhook receivers listen on 127.0.0.1, which production settings refuse (SSRF protection)
             preferenceSettings.put("samtykke.webhooks.allow-private-networks", "true");
+            // the bench polls decisions back to back from one marketing client: above any client rate limit
+            preferenceSettings.put("samtykke.rate-limit.defaults.requests-per-second", "1000000");
+            preferenceSettings.put("samtykke.rate-limit.defaults.burst", "1000000");
             preferenceSettings.put("samtykke.consent-service.signing-key-file", keys.resolve("jwt-private.pk8").toString());
             byte[] linkKey = new byte[32];
             new SecureRandom().nextBytes(linkKey);

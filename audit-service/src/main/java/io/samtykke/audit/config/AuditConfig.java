@@ -26,16 +26,6 @@ public interface AuditConfig {
 
     Checkpoints checkpoints();
 
-    RateLimit rateLimit();
-
-    /** Requests per second per tenant and client (the token's sub), per instance; exports count as one request. */
-    interface RateLimit {
-        @WithDefault("100")
-        double requestsPerSecond();
-
-        @WithDefault("200")
-        int burst();
-    }
 
     Export export();
 

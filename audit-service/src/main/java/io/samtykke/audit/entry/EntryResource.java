@@ -1,10 +1,10 @@
 package io.samtykke.audit.entry;
 
-import io.samtykke.audit.problem.ProblemException;
-import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -75,7 +75,7 @@ public class EntryResource {
         Caller caller = callers.current();
         long seq = QueryParams.wholeNumber(index, "index").orElseThrow();
         return queries.bySeq(caller.tenant(), seq).map(e -> e.orElseThrow(() ->
-                new ProblemException(ProblemType.NOT_FOUND, "the log has no entry " + seq)));
+                new ProblemException(CommonProblem.NOT_FOUND, "the log has no entry " + seq)));
     }
 
     /** The filter of the query parameters shared by entries and exports. */

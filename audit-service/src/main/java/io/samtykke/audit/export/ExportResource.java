@@ -7,18 +7,18 @@ import io.samtykke.audit.entry.AuditEntry;
 import io.samtykke.audit.entry.EntryQueries;
 import io.samtykke.audit.entry.EntryReader;
 import io.samtykke.audit.entry.EntryResource;
-import io.samtykke.audit.problem.ProblemException;
-import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
 import io.samtykke.audit.tree.LogSigner;
-import io.samtykke.audit.tree.TreeStore;
 import io.samtykke.audit.tree.TreeStore.StoredCheckpoint;
+import io.samtykke.audit.tree.TreeStore;
 import io.samtykke.audit.verifier.Csv;
 import io.samtykke.audit.verifier.ExportFormat;
 import io.samtykke.audit.verifier.NodeId;
 import io.samtykke.audit.verifier.ProofPlan;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -103,7 +103,7 @@ public class ExportResource {
         EntryQueries.Filter filter = EntryResource.filter(subject, purpose, type, from, to);
         Optional<Long> size = QueryParams.wholeNumber(treeSize, "treeSize");
         Uni<StoredCheckpoint> checkpoint = size.isEmpty() ? store.latestOrEmpty(tenant)
-                : store.atSize(tenant, size.get()).map(c -> c.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+                : store.atSize(tenant, size.get()).map(c -> c.orElseThrow(() -> new ProblemException(CommonProblem.NOT_FOUND,
                 "no checkpoint of tree size " + size.get() + " was signed; GET /v1/checkpoint gives the latest")));
         String extension = csv ? "csv" : "ndjson";
         return RestMulti.fromUniResponse(checkpoint,

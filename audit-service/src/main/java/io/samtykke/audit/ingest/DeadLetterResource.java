@@ -1,11 +1,11 @@
 package io.samtykke.audit.ingest;
 
-import io.samtykke.kit.deadletter.DeadLetterTable;
-import io.samtykke.audit.problem.ProblemException;
-import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
+import io.samtykke.kit.deadletter.DeadLetterTable;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -76,13 +76,13 @@ public class DeadLetterResource {
         Caller caller = callers.current();
         long n = QueryParams.wholeNumber(id, "id").orElseThrow();
         DeadLetterTable.Stored letter = table.get(caller.tenant(), n).await().indefinitely()
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no dead letter " + n));
+                .orElseThrow(() -> new ProblemException(CommonProblem.NOT_FOUND, "no dead letter " + n));
         if (letter.view().replayedAt() != null) {
             return new ReplayAnswer(n, true);
         }
         EventIngest.Replay replay = ingest.replay(letter);
         if (!replay.stored()) {
-            throw new ProblemException(ProblemType.STILL_REFUSED, replay.reason());
+            throw new ProblemException(CommonProblem.STILL_REFUSED, replay.reason());
         }
         return new ReplayAnswer(n, true);
     }

@@ -1,8 +1,8 @@
 package io.samtykke.audit.privacy;
 
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -1,5 +1,8 @@
 package io.samtykke.audit.problem;
 
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -57,6 +60,6 @@ public final class QueryParams {
     }
 
     public static ProblemException invalid(String name, String detail) {
-        return ProblemException.at(ProblemType.VALIDATION, "/query/" + name, detail);
+        return ProblemException.at(CommonProblem.VALIDATION, "/query/" + name, detail);
     }
 }

@@ -3,18 +3,18 @@ package io.samtykke.audit.receipt;
 import io.samtykke.audit.config.AuditConfig;
 import io.samtykke.audit.entry.AuditEntry;
 import io.samtykke.audit.entry.EntryQueries;
-import io.samtykke.audit.problem.ProblemException;
-import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
 import io.samtykke.audit.tree.LogSigner;
-import io.samtykke.audit.tree.TreeStore;
 import io.samtykke.audit.tree.TreeStore.StoredCheckpoint;
+import io.samtykke.audit.tree.TreeStore;
 import io.samtykke.audit.verifier.ProofPlan;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.Schemas;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -72,7 +72,7 @@ public class ReceiptResource {
     public Uni<Response> receipt(@PathParam("eventId") String eventId) {
         Caller caller = callers.current();
         UUID id = QueryParams.uuid(eventId, "eventId").orElseThrow();
-        ProblemException notFound = new ProblemException(ProblemType.NOT_FOUND, "no consent record " + eventId + " for you");
+        ProblemException notFound = new ProblemException(CommonProblem.NOT_FOUND, "no consent record " + eventId + " for you");
         Uni<Optional<AuditEntry>> query;
         if (caller.is(Caller.AUDITOR)) {
             query = queries.byEventId(caller.tenant(), id);

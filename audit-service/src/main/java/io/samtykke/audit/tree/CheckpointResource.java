@@ -1,10 +1,10 @@
 package io.samtykke.audit.tree;
 
-import io.samtykke.audit.problem.ProblemException;
-import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -52,7 +52,7 @@ public class CheckpointResource {
         if (wanted.isEmpty()) {
             return store.latestOrEmpty(caller.tenant()).map(TreeStore.StoredCheckpoint::note);
         }
-        return store.atSize(caller.tenant(), wanted.get()).map(c -> c.orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND,
+        return store.atSize(caller.tenant(), wanted.get()).map(c -> c.orElseThrow(() -> new ProblemException(CommonProblem.NOT_FOUND,
                 "no checkpoint of tree size " + wanted.get() + " was signed; GET /v1/checkpoint gives the latest")).note());
     }
 

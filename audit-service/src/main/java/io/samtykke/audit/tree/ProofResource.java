@@ -1,12 +1,12 @@
 package io.samtykke.audit.tree;
 
-import io.samtykke.audit.problem.ProblemException;
-import io.samtykke.audit.problem.ProblemType;
 import io.samtykke.audit.problem.QueryParams;
-import io.samtykke.audit.security.Caller;
-import io.samtykke.audit.security.Callers;
 import io.samtykke.audit.verifier.NodeId;
 import io.samtykke.audit.verifier.ProofPlan;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -134,7 +134,7 @@ public class ProofResource {
                 .execute(Tuple.of(tenant, eventId))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw new ProblemException(ProblemType.NOT_FOUND, "no entry of event " + eventId + " in this tenant's log");
+                        throw new ProblemException(CommonProblem.NOT_FOUND, "no entry of event " + eventId + " in this tenant's log");
                     }
                     return rows.iterator().next().getLong("seq");
                 });

@@ -18,26 +18,6 @@ public interface ConsentConfig {
 
     Demo demo();
 
-    RateLimit rateLimit();
-
-    interface RateLimit {
-        /** The limit of every tenant's clients unless the tenant has its own. */
-        Limit defaults();
-
-        /** Per-tenant limits, e.g. samtykke.rate-limit.tenants."big-shop".requests-per-second=2000. */
-        Map<String, Limit> tenants();
-
-        interface Limit {
-            /** Sustained requests per second per client of a tenant. */
-            @WithDefault("500")
-            double requestsPerSecond();
-
-            /** Requests a client may send at once before the sustained rate applies. */
-            @WithDefault("1000")
-            int burst();
-        }
-    }
-
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */
         @WithDefault("PT5M")

@@ -3,8 +3,8 @@ package io.samtykke.consent.idempotency;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -48,7 +48,7 @@ public class IdempotencyStore {
             key = key.substring(1, key.length() - 1);
         }
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/headers/Idempotency-Key",
+            throw ProblemException.at(CommonProblem.VALIDATION, "/headers/Idempotency-Key",
                     "must be 1-" + MAX_KEY_LENGTH + " visible ASCII characters");
         }
         return key;

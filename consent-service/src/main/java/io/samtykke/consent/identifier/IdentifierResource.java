@@ -1,16 +1,16 @@
 package io.samtykke.consent.identifier;
 
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
-import io.samtykke.consent.problem.RequestErrors;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierConsentRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierConsentResponse;
 import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
-import io.samtykke.consent.record.ConsentService;
 import io.samtykke.consent.record.ConsentService.WriteContext;
-import io.samtykke.consent.security.Caller;
-import io.samtykke.consent.security.Callers;
+import io.samtykke.consent.record.ConsentService;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.RequestErrors;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
@@ -66,7 +66,7 @@ public class IdentifierResource {
         ConsentService.validateSubjectId(subjectId);
         caller.requireAccessTo(subjectId);
         if (body == null || body.isEmpty()) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "at least one identifier is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "at least one identifier is required");
         }
         RequestErrors errors = new RequestErrors();
         identifiers.validate(body, "", errors);
@@ -98,7 +98,7 @@ public class IdentifierResource {
                                                        @Context HttpServerRequest http) {
         Caller caller = callers.current();
         if (body == null || body.identifier() == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/identifier", "is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/identifier", "is required");
         }
         RequestErrors errors = new RequestErrors();
         identifiers.validate(body.identifier(), "/identifier", errors);
@@ -107,7 +107,7 @@ public class IdentifierResource {
         ConsentRequest request = new ConsentRequest(body.changes(), body.evidence(), null);
         return identifiers.subjectsOf(caller.tenant(), body.identifier()).flatMap(subjects -> {
             if (subjects.isEmpty()) {
-                throw new ProblemException(ProblemType.NOT_FOUND, "no subject has this identifier");
+                throw new ProblemException(CommonProblem.NOT_FOUND, "no subject has this identifier");
             }
             // one transaction for every owner: a change refused for one subject writes nothing for any
             return consents.writeAll(subjects, request, new WriteContext(caller, null, null, ip, userAgent))

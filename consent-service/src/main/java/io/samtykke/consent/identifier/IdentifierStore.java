@@ -1,9 +1,9 @@
 package io.samtykke.consent.identifier;
 
 import io.samtykke.consent.config.ConsentConfig;
-import io.samtykke.consent.problem.RequestErrors;
 import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierType;
+import io.samtykke.kit.problem.RequestErrors;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;

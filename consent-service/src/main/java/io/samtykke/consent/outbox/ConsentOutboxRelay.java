@@ -6,7 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.EventJson;
-import io.samtykke.contract.KafkaConnection;
+import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.kit.outbox.OutboxRelay;
 import io.samtykke.kit.outbox.OutboxSettings;
 import io.smallrye.common.annotation.Identifier;

@@ -2,6 +2,8 @@ package io.samtykke.consent.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.consent.config.ConsentConfig;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.Problem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +31,7 @@ public class BodySizeLimit {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && parse(length) > limit) {
                 String detail = "the body has " + length + " bytes; at most " + limit + " are accepted";
-                Problem p = new Problem(ProblemType.PAYLOAD_TOO_LARGE.uri(), ProblemType.PAYLOAD_TOO_LARGE.title(), 413,
+                Problem p = new Problem(CommonProblem.PAYLOAD_TOO_LARGE.uri(), CommonProblem.PAYLOAD_TOO_LARGE.title(), 413,
                         detail, ctx.request().path(), List.of());
                 try {
                     ctx.response().setStatusCode(413)

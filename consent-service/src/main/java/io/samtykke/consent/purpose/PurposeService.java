@@ -2,11 +2,12 @@ package io.samtykke.consent.purpose;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
-import io.samtykke.consent.problem.RequestErrors;
+import io.samtykke.consent.problem.ConsentProblem;
 import io.samtykke.consent.purpose.PurposeApi.NoticeRequest;
 import io.samtykke.consent.purpose.PurposeApi.PurposeRequest;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.RequestErrors;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,7 +44,7 @@ public class PurposeService {
     @WithSession
     public Uni<Purpose> get(String tenant, String key) {
         return Purpose.<Purpose>findById(new Purpose.Id(tenant, key))
-                .onItem().ifNull().failWith(() -> new ProblemException(ProblemType.NOT_FOUND, "no purpose '" + key + "'"));
+                .onItem().ifNull().failWith(() -> new ProblemException(CommonProblem.NOT_FOUND, "no purpose '" + key + "'"));
     }
 
     /** Creates or replaces a purpose; answers whether it was created. */
@@ -92,7 +93,7 @@ public class PurposeService {
                         && java.util.Objects.equals(existing.url, r.url())
                         && existing.material == Boolean.TRUE.equals(r.material());
                 if (!same) {
-                    throw new ProblemException(ProblemType.NOTICE_CONFLICT, "notice version '" + r.version() + "' ("
+                    throw new ProblemException(ConsentProblem.NOTICE_CONFLICT, "notice version '" + r.version() + "' ("
                             + r.language() + ") of '" + key + "' is already published with other content");
                 }
                 return Uni.createFrom().item(new Created<>(existing, false));
@@ -169,7 +170,7 @@ public class PurposeService {
         }
         String computed = sha256(r.text());
         if (r.contentSha256() != null && !r.contentSha256().equals(computed)) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/contentSha256",
+            throw ProblemException.at(CommonProblem.VALIDATION, "/contentSha256",
                     "does not match the SHA-256 of text (" + computed + ")");
         }
         return computed;

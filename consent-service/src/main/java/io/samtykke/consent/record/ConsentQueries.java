@@ -1,8 +1,6 @@
 package io.samtykke.consent.record;
 
 import io.samtykke.consent.config.ConsentConfig;
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
 import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi.ActorRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentView;
@@ -13,6 +11,8 @@ import io.samtykke.consent.record.ConsentApi.SubjectConsents;
 import io.samtykke.contract.ActorType;
 import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentState;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -67,24 +67,24 @@ public class ConsentQueries {
     /** Current state of up to {@code maxBatchSubjects} subjects, optionally only some purposes. */
     public Uni<List<SubjectConsents>> batch(String tenant, List<String> subjectIds, List<String> purposes) {
         if (subjectIds == null || subjectIds.isEmpty()) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/subjectIds", "at least one subject id is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/subjectIds", "at least one subject id is required");
         }
         int max = config.consent().maxBatchSubjects();
         if (subjectIds.size() > max) {
-            throw ProblemException.at(ProblemType.TOO_MANY_ITEMS, "/subjectIds",
+            throw ProblemException.at(CommonProblem.TOO_MANY_ITEMS, "/subjectIds",
                     subjectIds.size() + " subjects; at most " + max + " per request");
         }
         for (int i = 0; i < subjectIds.size(); i++) {
             String s = subjectIds.get(i);
             if (s == null || !ConsentService.SUBJECT_ID.matcher(s).matches()) {
-                throw ProblemException.at(ProblemType.VALIDATION, "/subjectIds/" + i, "is not a valid subject id");
+                throw ProblemException.at(CommonProblem.VALIDATION, "/subjectIds/" + i, "is not a valid subject id");
             }
         }
         if (purposes != null) {
             for (int i = 0; i < purposes.size(); i++) {
                 String p = purposes.get(i);
                 if (p == null || !PurposeService.KEY.matcher(p).matches()) {
-                    throw ProblemException.at(ProblemType.VALIDATION, "/purposes/" + i, "is not a valid purpose key");
+                    throw ProblemException.at(CommonProblem.VALIDATION, "/purposes/" + i, "is not a valid purpose key");
                 }
             }
         }
@@ -152,7 +152,7 @@ public class ConsentQueries {
         ConsentService.validateSubjectId(subjectId);
         int size = limit == null ? config.consent().historyPageSize() : limit;
         if (size < 1 || size > 500) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/limit", "must be between 1 and 500");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/query/limit", "must be between 1 and 500");
         }
         long after = cursor == null ? (newestFirst ? Long.MAX_VALUE : 0) : decodeCursor(cursor);
         String sql = """
@@ -214,7 +214,7 @@ public class ConsentQueries {
             }
             return Long.parseLong(s.substring(2));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/cursor", "is not a cursor this API returned");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/query/cursor", "is not a cursor this API returned");
         }
     }
 }

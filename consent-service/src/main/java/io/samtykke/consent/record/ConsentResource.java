@@ -1,7 +1,5 @@
 package io.samtykke.consent.record;
 
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
 import io.samtykke.consent.record.ConsentApi.BatchQuery;
 import io.samtykke.consent.record.ConsentApi.BatchResult;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
@@ -9,8 +7,10 @@ import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.HistoryPage;
 import io.samtykke.consent.record.ConsentApi.SubjectConsents;
 import io.samtykke.consent.record.ConsentService.WriteContext;
-import io.samtykke.consent.security.Caller;
-import io.samtykke.consent.security.Callers;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
@@ -121,7 +121,7 @@ public class ConsentResource {
         Caller caller = callers.current();
         caller.requireAccessTo(subjectId);
         if (order != null && !order.equals("asc") && !order.equals("desc")) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/order", "must be asc or desc");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/query/order", "must be asc or desc");
         }
         return queries.history(caller.tenant(), subjectId, cursor, limit, "desc".equals(order));
     }
@@ -132,7 +132,7 @@ public class ConsentResource {
     @Operation(summary = "Current state of many subjects (up to 1,000 per call)")
     public Uni<BatchResult> batch(BatchQuery body) {
         if (body == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");
         }
         return queries.batch(callers.current().tenant(), body.subjectIds(), body.purposes()).map(BatchResult::new);
     }
@@ -144,7 +144,7 @@ public class ConsentResource {
             try {
                 return java.time.OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException e2) {
-                throw ProblemException.at(ProblemType.VALIDATION, pointer, "is not an RFC 3339 instant");
+                throw ProblemException.at(CommonProblem.VALIDATION, pointer, "is not an RFC 3339 instant");
             }
         }
     }

@@ -3,30 +3,31 @@ package io.samtykke.consent.record;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.consent.config.ConsentConfig;
-import io.samtykke.consent.identifier.IdentifierStore;
-import io.samtykke.consent.idempotency.IdempotencyStore;
 import io.samtykke.consent.idempotency.IdempotencyStore.StoredResponse;
+import io.samtykke.consent.idempotency.IdempotencyStore;
+import io.samtykke.consent.identifier.IdentifierStore;
 import io.samtykke.consent.outbox.OutboxSlots;
-import io.samtykke.consent.problem.Problem;
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
-import io.samtykke.consent.problem.RequestErrors;
+import io.samtykke.consent.problem.ConsentProblem;
 import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi.Change;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
 import io.samtykke.consent.record.ConsentApi.RecordView;
-import io.samtykke.consent.security.Caller;
 import io.samtykke.contract.ActorType;
 import io.samtykke.contract.Channel;
 import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.EventSchemas;
-import io.samtykke.contract.Schemas;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.PurposeCategory;
+import io.samtykke.contract.Schemas;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.Problem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.RequestErrors;
+import io.samtykke.kit.security.Caller;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -118,7 +119,7 @@ public class ConsentService {
                                 // a concurrent request with the same key won; answer what it answered
                                 idempotency.find(caller.tenant(), clientId, key).map(s -> {
                                     if (s == null) {
-                                        throw new ProblemException(ProblemType.IDEMPOTENCY_IN_PROGRESS,
+                                        throw new ProblemException(ConsentProblem.IDEMPOTENCY_IN_PROGRESS,
                                                 "a request with this Idempotency-Key is still running; retry later");
                                     }
                                     return replay(s, requestHash);
@@ -140,7 +141,7 @@ public class ConsentService {
 
     private WriteResult replay(StoredResponse stored, String requestHash) {
         if (!stored.requestHash().equals(requestHash)) {
-            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED,
+            throw new ProblemException(ConsentProblem.IDEMPOTENCY_KEY_REUSED,
                     "this Idempotency-Key was used for a different request");
         }
         try {
@@ -261,7 +262,7 @@ public class ConsentService {
         String language = ev == null ? null : ev.language();
         Instant occurredAt = ev == null || ev.occurredAt() == null ? now : ev.occurredAt();
         if (occurredAt.isAfter(now.plus(config.consent().maxClockSkew()))) {
-            throw ProblemException.at(ProblemType.FUTURE_TIMESTAMP, "/evidence/occurredAt",
+            throw ProblemException.at(ConsentProblem.FUTURE_TIMESTAMP, "/evidence/occurredAt",
                     "occurredAt " + occurredAt + " is later than the server time " + now + " plus the allowed skew "
                             + config.consent().maxClockSkew());
         }
@@ -285,19 +286,19 @@ public class ConsentService {
             String at = "/changes/" + i;
             PurposeRow p = purposes.get(c.purpose());
             if (p == null) {
-                throw ProblemException.at(ProblemType.UNKNOWN_PURPOSE, at + "/purpose",
+                throw ProblemException.at(ConsentProblem.UNKNOWN_PURPOSE, at + "/purpose",
                         "purpose '" + c.purpose() + "' does not exist in this tenant");
             }
             if (!p.active() && (c.action() == ConsentAction.GRANT || c.action() == ConsentAction.CONFIRM)) {
                 // a purpose taken out of use takes no new consent; saying no to it (withdraw, deny, object) always works
-                throw ProblemException.at(ProblemType.UNKNOWN_PURPOSE, at + "/purpose",
+                throw ProblemException.at(ConsentProblem.UNKNOWN_PURPOSE, at + "/purpose",
                         "purpose '" + c.purpose() + "' is not active in this tenant: it takes no new consent");
             }
             NoticeRow notice = null;
             if (c.noticeVersion() != null) {
                 notice = pickNotice(notices, c.purpose(), c.noticeVersion(), language);
                 if (notice == null) {
-                    throw ProblemException.at(ProblemType.UNKNOWN_NOTICE, at + "/noticeVersion",
+                    throw ProblemException.at(ConsentProblem.UNKNOWN_NOTICE, at + "/noticeVersion",
                             "notice version '" + c.noticeVersion() + "' of '" + c.purpose() + "' is not published");
                 }
             }
@@ -327,7 +328,7 @@ public class ConsentService {
                     occurredAt, now, expiresAt));
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(ProblemType.ILLEGAL_TRANSITION,
+            throw new ProblemException(ConsentProblem.ILLEGAL_TRANSITION,
                     errors.size() == 1 ? errors.get(0).detail() : errors.size() + " changes are not allowed", errors);
         }
         return events;
@@ -405,7 +406,7 @@ public class ConsentService {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(ProblemType.VALIDATION, errors.size() == 1 ? errors.get(0).detail()
+            throw new ProblemException(CommonProblem.VALIDATION, errors.size() == 1 ? errors.get(0).detail()
                     : errors.size() + " fields would break the event contract", errors);
         }
         return payloads;
@@ -459,7 +460,7 @@ public class ConsentService {
                 return;
             }
         }
-        throw new ProblemException(ProblemType.PRECONDITION_FAILED,
+        throw new ProblemException(ConsentProblem.PRECONDITION_FAILED,
                 "If-Match " + ifMatch + " does not match the subject's current ETag " + current);
     }
 
@@ -469,7 +470,7 @@ public class ConsentService {
 
     public static void validateSubjectId(String subjectId) {
         if (subjectId == null || !SUBJECT_ID.matcher(subjectId).matches()) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/subjectId",
+            throw ProblemException.at(CommonProblem.VALIDATION, "/subjectId",
                     "subjectId must be 1-128 characters: letters, digits and . _ : @ + | -");
         }
     }
@@ -481,7 +482,7 @@ public class ConsentService {
         }
         int max = config.consent().maxChangesPerRequest();
         if (r.changes().size() > max) {
-            throw ProblemException.at(ProblemType.TOO_MANY_ITEMS, "/changes",
+            throw ProblemException.at(CommonProblem.TOO_MANY_ITEMS, "/changes",
                     r.changes().size() + " changes; at most " + max + " per request");
         }
         Set<String> seen = new HashSet<>();

@@ -1,10 +1,10 @@
 package io.samtykke.preference.center;
 
+import io.samtykke.kit.problem.RequestErrors;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.preference.PreferenceRules;
-import io.samtykke.preference.problem.RequestErrors;
-import io.samtykke.preference.security.Caller;
-import io.samtykke.preference.security.Callers;
 import io.samtykke.preference.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

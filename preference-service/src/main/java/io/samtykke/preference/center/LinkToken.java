@@ -3,17 +3,18 @@ package io.samtykke.preference.center;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.ProblemType;
+import io.samtykke.preference.problem.PreferenceProblem;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A signed, expiring link for one person: the preference center page, or one-click unsubscribe from one list
@@ -77,13 +78,13 @@ public record LinkToken(String tenant, String subjectId, Use use, String list, S
                 payload.hasNonNull("g") ? payload.get("g").asText() : null,
                 Instant.ofEpochSecond(payload.path("x").asLong()));
         if (!now.isBefore(link.expiresAt())) {
-            throw new ProblemException(ProblemType.EXPIRED_LINK, "the link expired at " + link.expiresAt());
+            throw new ProblemException(PreferenceProblem.EXPIRED_LINK, "the link expired at " + link.expiresAt());
         }
         return link;
     }
 
     private static ProblemException invalid() {
-        return new ProblemException(ProblemType.INVALID_LINK, "the link is not valid");
+        return new ProblemException(PreferenceProblem.INVALID_LINK, "the link is not valid");
     }
 
     private static byte[] mac(byte[] key, String body) {

@@ -2,10 +2,10 @@ package io.samtykke.preference.center;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.consentservice.ConsentServiceClient.Evidence;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
@@ -90,7 +90,7 @@ public class OneClickUnsubscribeResource {
             return Uni.createFrom().item(PreferenceCenterResource.linkProblem(problem, e, acceptLanguage, "unsubscribe.title"));
         }
         if (!"One-Click".equals(oneClick)) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/List-Unsubscribe",
+            throw ProblemException.at(CommonProblem.VALIDATION, "/List-Unsubscribe",
                     "the body must be List-Unsubscribe=One-Click (RFC 8058)");
         }
         return center.text(link, acceptLanguage).flatMap(text -> {

@@ -2,9 +2,10 @@ package io.samtykke.preference.center;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.preference.consentservice.ConsentServiceClient.Evidence;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.preference.problem.PreferenceProblem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
@@ -88,11 +89,11 @@ public class PreferenceCenterResource {
                         .map(d -> text.get("done.topic").formatted(d.name()));
                 case "unsubscribe-all" -> center.unsubscribeAll(link, evidence, true)
                         .map(d -> d.visible() ? text.get("done.all") : text.get("done.later"));
-                default -> throw ProblemException.at(ProblemType.VALIDATION, "/action",
+                default -> throw ProblemException.at(CommonProblem.VALIDATION, "/action",
                         "must be withdraw, unsubscribe-topic or unsubscribe-all");
             };
             return done.map(notice -> new Object[]{notice, null})
-                    .onFailure(e -> e instanceof ProblemException p && p.type() == ProblemType.CONSENT_SERVICE_UNAVAILABLE)
+                    .onFailure(e -> e instanceof ProblemException p && p.type() == PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE)
                     .recoverWithItem(new Object[]{null, text.get("error.unavailable")})
                     .flatMap(outcome -> center.page(link, token, acceptLanguage, (String) outcome[0], (String) outcome[1]))
                     .map(p -> html(p.error() == null ? 200 : 503, page.data("page", p).render()));
@@ -102,7 +103,7 @@ public class PreferenceCenterResource {
     /** A link that is forged, damaged or expired gets a page saying so, with 403 or 410. */
     static Response linkProblem(Template problem, ProblemException e, String acceptLanguage, String titleKey) {
         CenterText text = CenterText.in(acceptLanguage);
-        String message = text.get(e.type() == ProblemType.EXPIRED_LINK ? "error.expired" : "error.invalid");
+        String message = text.get(e.type() == PreferenceProblem.EXPIRED_LINK ? "error.expired" : "error.invalid");
         return html(e.type().status(), problem.data("lang", text.language()).data("title", text.get(titleKey))
                 .data("message", message).render());
     }
@@ -123,7 +124,7 @@ public class PreferenceCenterResource {
 
     private static String required(String value, String name) {
         if (value == null || value.isBlank()) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/" + name, "is required for this action");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/" + name, "is required for this action");
         }
         return value;
     }

@@ -1,9 +1,8 @@
 package io.samtykke.preference.center;
 
+import io.samtykke.kit.problem.ProblemMapper;
 import io.samtykke.kit.ratelimit.RateLimits;
 import io.samtykke.preference.config.PreferenceConfig;
-import io.samtykke.preference.problem.ProblemMapper;
-import io.samtykke.preference.problem.ProblemType;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -11,7 +10,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.time.Duration;
-import java.util.List;
 
 /**
  * 429 with Retry-After on the public pages ({@code /preferences}, {@code /unsubscribe/…}) when one client address
@@ -39,8 +37,6 @@ public class PublicRateLimitFilter {
         if (wait == 0) {
             return null;
         }
-        return Response.fromResponse(ProblemMapper.response(ProblemType.RATE_LIMITED,
-                        "too many requests from this address; retry after " + wait + " s", List.of(), path))
-                .header("Retry-After", Long.toString(wait)).build();
+        return ProblemMapper.rateLimited(wait, "this address", path);
     }
 }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.preference.config.PreferenceConfig;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.preference.problem.PreferenceProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -101,14 +101,14 @@ public class ConsentServiceClient {
         return Uni.createFrom().completionStage(() -> http.sendAsync(built, HttpResponse.BodyHandlers.ofString()))
                 .onFailure(e -> !(e instanceof ProblemException)).transform(e -> {
                     LOG.warnf("consent-service did not answer %s %s: %s", built.method(), built.uri(), e.toString());
-                    return new ProblemException(ProblemType.CONSENT_SERVICE_UNAVAILABLE,
+                    return new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
                             "consent-service could not be reached to " + what);
                 })
                 .map(response -> {
                     if (response.statusCode() / 100 != 2) {
                         LOG.warnf("consent-service answered %d to %s %s: %s", response.statusCode(), built.method(),
                                 built.uri(), response.body());
-                        throw new ProblemException(ProblemType.CONSENT_SERVICE_UNAVAILABLE,
+                        throw new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
                                 "consent-service answered " + response.statusCode() + " when asked to " + what);
                     }
                     try {

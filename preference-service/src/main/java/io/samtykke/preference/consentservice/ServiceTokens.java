@@ -2,10 +2,10 @@ package io.samtykke.preference.consentservice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.samtykke.preference.config.PreferenceConfig;
+import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.preference.config.PreferenceConfig.ConsentService.Client;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.preference.config.PreferenceConfig;
+import io.samtykke.preference.problem.PreferenceProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -91,7 +91,7 @@ public class ServiceTokens {
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .map(response -> {
                     if (response.statusCode() != 200) {
-                        throw new ProblemException(ProblemType.CONSENT_SERVICE_UNAVAILABLE,
+                        throw new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
                                 "the token endpoint answered " + response.statusCode());
                     }
                     try {
@@ -109,7 +109,7 @@ public class ServiceTokens {
         PrivateKey key = signingKey;
         if (key == null) {
             String file = config.consentService().signingKeyFile().orElseThrow(() -> new ProblemException(
-                    ProblemType.CONSENT_SERVICE_UNAVAILABLE, "no credential for consent-service is configured "
+                    PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE, "no credential for consent-service is configured "
                     + "(samtykke.consent-service.signing-key-file or samtykke.consent-service.clients.\\\"<tenant>\\\".*)"));
             signingKey = key = readKey(Path.of(file));
         }

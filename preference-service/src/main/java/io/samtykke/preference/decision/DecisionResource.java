@@ -1,11 +1,11 @@
 package io.samtykke.preference.decision;
 
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.samtykke.preference.decision.DecisionApi.DecisionRequest;
 import io.samtykke.preference.decision.DecisionApi.DecisionResponse;
 import io.samtykke.preference.decision.DecisionApi.SendReport;
 import io.samtykke.preference.decision.DecisionApi.SendResult;
-import io.samtykke.preference.security.Caller;
-import io.samtykke.preference.security.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -4,6 +4,9 @@ import io.samtykke.contract.Channel;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.Preferences;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.RequestErrors;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.decision.DecisionApi.DecisionRequest;
 import io.samtykke.preference.decision.DecisionApi.DecisionResponse;
@@ -17,9 +20,6 @@ import io.samtykke.preference.decision.DecisionEngine.Question;
 import io.samtykke.preference.decision.DecisionEngine.SendCounts;
 import io.samtykke.preference.preference.PreferenceRules;
 import io.samtykke.preference.preference.PreferenceService;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
-import io.samtykke.preference.problem.RequestErrors;
 import io.samtykke.preference.purpose.PurposeCatalog;
 import io.samtykke.preference.purpose.PurposeInfo;
 import io.samtykke.preference.topic.TopicService;
@@ -77,7 +77,7 @@ public class DecisionService {
 
     public Uni<DecisionResponse> decide(String tenant, DecisionRequest body) {
         if (body == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");
         }
         List<String> subjects = subjects(body.subjectId(), body.subjectIds(), body.channel(), body.purpose(), body.topic());
         return target(tenant, body.purpose(), body.topic()).flatMap(target -> {
@@ -103,7 +103,7 @@ public class DecisionService {
 
     public Uni<SendResult> recordSends(String tenant, SendReport body) {
         if (body == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");
         }
         List<String> subjects = subjects(body.subjectId(), body.subjectIds(), body.channel(), body.purpose(), body.topic());
         Instant now = clock.instant();
@@ -126,7 +126,7 @@ public class DecisionService {
     private List<String> subjects(String subjectId, List<String> subjectIds, Channel channel, String purpose, String topic) {
         int max = config.decisions().maxSubjects();
         if (subjectIds != null && subjectIds.size() > max) {
-            throw ProblemException.at(ProblemType.TOO_MANY_ITEMS, "/subjectIds",
+            throw ProblemException.at(CommonProblem.TOO_MANY_ITEMS, "/subjectIds",
                     subjectIds.size() + " subjects in one request; at most " + max);
         }
         RequestErrors errors = new RequestErrors();
@@ -158,7 +158,7 @@ public class DecisionService {
                     .flatMap(v -> topics.get(tenant, topic))
                     .map(t -> {
                         if (purposeKey != null && !purposeKey.equals(t.purpose())) {
-                            throw ProblemException.at(ProblemType.VALIDATION, "/purpose", "topic '" + topic
+                            throw ProblemException.at(CommonProblem.VALIDATION, "/purpose", "topic '" + topic
                                     + "' is sent under purpose '" + t.purpose() + "', not '" + purposeKey + "'");
                         }
                         return t.purpose();

@@ -1,9 +1,9 @@
 package io.samtykke.preference.preference;
 
 import io.samtykke.contract.Preferences;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.samtykke.preference.preference.PreferenceService.Stored;
-import io.samtykke.preference.security.Caller;
-import io.samtykke.preference.security.Callers;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -4,9 +4,10 @@ import io.samtykke.contract.Channel;
 import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.QuietHours;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
-import io.samtykke.preference.problem.RequestErrors;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.ProblemType;
+import io.samtykke.kit.problem.RequestErrors;
 
 import java.time.ZoneId;
 import java.util.EnumSet;
@@ -35,7 +36,7 @@ public final class PreferenceRules {
 
     public static void validateSubjectId(String subjectId) {
         if (subjectId == null || !SUBJECT_ID.matcher(subjectId).matches()) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/subjectId",
+            throw ProblemException.at(CommonProblem.VALIDATION, "/subjectId",
                     "subjectId must be 1-128 characters: letters, digits and . _ : @ + | -");
         }
     }
@@ -43,7 +44,7 @@ public final class PreferenceRules {
     /** Throws a {@link ProblemType#VALIDATION} problem listing everything wrong with {@code p}. */
     public static void validate(Preferences p) {
         if (p == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");
         }
         RequestErrors errors = new RequestErrors();
         topics(p.topics(), errors);

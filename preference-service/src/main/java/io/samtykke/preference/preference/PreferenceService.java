@@ -6,15 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Channel;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.EventSchemas;
-import io.samtykke.contract.Schemas;
 import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.QuietHours;
+import io.samtykke.contract.Schemas;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.Problem;
+import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.preference.outbox.PreferenceOutboxRelay;
-import io.samtykke.preference.problem.Problem;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.preference.problem.PreferenceProblem;
 import io.samtykke.preference.topic.TopicService;
 import io.samtykke.preference.webhook.WebhookQueue;
 import io.smallrye.mutiny.Uni;
@@ -156,7 +157,7 @@ public class PreferenceService {
         String payload = checked.json();
         List<EventSchemas.Violation> violations = checked.violations();
         if (!violations.isEmpty()) {
-            throw new ProblemException(ProblemType.VALIDATION, "the preference event would break the event contract: "
+            throw new ProblemException(CommonProblem.VALIDATION, "the preference event would break the event contract: "
                     + violations.get(0).message(), violations.stream()
                     .map(v -> new Problem.FieldError("the preference event would break the event contract: " + v.message(),
                             v.pointer().replaceFirst("^/preferences", "")))
@@ -186,7 +187,7 @@ public class PreferenceService {
                 return;
             }
         }
-        throw new ProblemException(ProblemType.PRECONDITION_FAILED,
+        throw new ProblemException(PreferenceProblem.PRECONDITION_FAILED,
                 "If-Match " + ifMatch + " does not match the current ETag " + current.etag());
     }
 

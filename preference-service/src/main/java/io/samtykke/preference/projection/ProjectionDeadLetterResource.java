@@ -1,10 +1,10 @@
 package io.samtykke.preference.projection;
 
 import io.samtykke.kit.deadletter.DeadLetterTable;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
-import io.samtykke.preference.security.Caller;
-import io.samtykke.preference.security.Callers;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -49,10 +49,10 @@ public class ProjectionDeadLetterResource {
         long afterId = number(after, "after", 0);
         long n = number(limit, "limit", 100);
         if (n < 1 || n > 500) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/limit", "limit must be 1-500");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/query/limit", "limit must be 1-500");
         }
         if (all != null && !all.equals("true") && !all.equals("false")) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/all", "all must be true or false");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/query/all", "all must be true or false");
         }
         return projection.deadLetters().page(caller.tenant(), afterId, (int) n, "true".equals(all));
     }
@@ -71,11 +71,11 @@ public class ProjectionDeadLetterResource {
         Caller caller = callers.current();
         long n = number(id, "id", -1);
         DeadLetterTable.Stored letter = projection.deadLetters().get(caller.tenant(), n).await().indefinitely()
-                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "no dead letter " + n));
+                .orElseThrow(() -> new ProblemException(CommonProblem.NOT_FOUND, "no dead letter " + n));
         if (letter.view().replayedAt() == null) {
             String refused = projection.replay(letter);
             if (refused != null) {
-                throw new ProblemException(ProblemType.STILL_REFUSED, refused);
+                throw new ProblemException(CommonProblem.STILL_REFUSED, refused);
             }
         }
         return new ReplayAnswer(n, true);
@@ -86,7 +86,7 @@ public class ProjectionDeadLetterResource {
             return absent;
         }
         if (!value.matches("\\d{1,18}")) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/query/" + name, name + " must be a whole number");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/query/" + name, name + " must be a whole number");
         }
         return Long.parseLong(value);
     }

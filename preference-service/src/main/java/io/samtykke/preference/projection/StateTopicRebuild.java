@@ -1,9 +1,9 @@
 package io.samtykke.preference.projection;
 
-import io.samtykke.contract.KafkaConnection;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;
+import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.preference.purpose.PurposeCatalog;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;

@@ -1,7 +1,7 @@
 package io.samtykke.preference.topic;
 
-import io.samtykke.preference.security.Caller;
-import io.samtykke.preference.security.Callers;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.samtykke.preference.topic.TopicApi.TopicList;
 import io.samtykke.preference.topic.TopicApi.TopicRequest;
 import io.samtykke.preference.topic.TopicApi.TopicView;

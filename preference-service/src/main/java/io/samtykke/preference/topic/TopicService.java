@@ -3,10 +3,10 @@ package io.samtykke.preference.topic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.RequestErrors;
 import io.samtykke.preference.preference.PreferenceRules;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
-import io.samtykke.preference.problem.RequestErrors;
 import io.samtykke.preference.topic.TopicApi.TopicRequest;
 import io.samtykke.preference.topic.TopicApi.TopicView;
 import io.smallrye.mutiny.Uni;
@@ -69,7 +69,7 @@ public class TopicService {
                 .execute(Tuple.of(tenant, key))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw new ProblemException(ProblemType.NOT_FOUND, "no topic '" + key + "' in this tenant's catalog");
+                        throw new ProblemException(CommonProblem.NOT_FOUND, "no topic '" + key + "' in this tenant's catalog");
                     }
                     return view(rows.iterator().next());
                 });
@@ -116,10 +116,10 @@ public class TopicService {
 
     private static void validate(String key, TopicRequest body) {
         if (key == null || !PreferenceRules.TOPIC.matcher(key).matches()) {
-            throw ProblemException.at(ProblemType.VALIDATION, "/key", "a topic key is 1-64 characters: a-z, 0-9, . _ -");
+            throw ProblemException.at(CommonProblem.VALIDATION, "/key", "a topic key is 1-64 characters: a-z, 0-9, . _ -");
         }
         if (body == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");
         }
         RequestErrors errors = new RequestErrors();
         errors.require(body.names() != null && !body.names().isEmpty(), "/names", "at least one name is required");

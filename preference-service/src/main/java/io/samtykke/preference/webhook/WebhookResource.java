@@ -1,9 +1,9 @@
 package io.samtykke.preference.webhook;
 
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
-import io.samtykke.preference.security.Caller;
-import io.samtykke.preference.security.Callers;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.security.Caller;
+import io.samtykke.kit.security.Callers;
 import io.samtykke.preference.webhook.WebhookApi.DeliveryPage;
 import io.samtykke.preference.webhook.WebhookApi.ReplayRequest;
 import io.samtykke.preference.webhook.WebhookApi.ReplayResult;
@@ -122,7 +122,7 @@ public class WebhookResource {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "no webhook subscription " + id);
+            throw new ProblemException(CommonProblem.NOT_FOUND, "no webhook subscription " + id);
         }
     }
 }

@@ -2,10 +2,10 @@ package io.samtykke.preference.webhook;
 
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.PreferenceEvent;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.RequestErrors;
 import io.samtykke.preference.config.PreferenceConfig;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
-import io.samtykke.preference.problem.RequestErrors;
 import io.samtykke.preference.webhook.WebhookApi.AttemptView;
 import io.samtykke.preference.webhook.WebhookApi.DeliveryPage;
 import io.samtykke.preference.webhook.WebhookApi.DeliveryView;
@@ -82,7 +82,7 @@ public class WebhookService {
                 .execute(Tuple.of(tenant))
                 .flatMap(rows -> {
                     if (rows.iterator().next().getLong("n") >= MAX_SUBSCRIPTIONS) {
-                        throw ProblemException.at(ProblemType.TOO_MANY_ITEMS, "", "a tenant has at most "
+                        throw ProblemException.at(CommonProblem.TOO_MANY_ITEMS, "", "a tenant has at most "
                                 + MAX_SUBSCRIPTIONS + " active webhook subscriptions");
                     }
                     return pool.preparedQuery("""
@@ -178,7 +178,7 @@ public class WebhookService {
 
     private static Row single(RowSet<Row> rows, UUID id) {
         if (rows.size() == 0) {
-            throw new ProblemException(ProblemType.NOT_FOUND, "no webhook subscription " + id);
+            throw new ProblemException(CommonProblem.NOT_FOUND, "no webhook subscription " + id);
         }
         return rows.iterator().next();
     }
@@ -247,7 +247,7 @@ public class WebhookService {
 
     private static List<String> validate(SubscriptionRequest body, Optional<String> addressRefusal) {
         if (body == null) {
-            throw ProblemException.at(ProblemType.VALIDATION, "", "a body is required");
+            throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");
         }
         RequestErrors errors = new RequestErrors();
         errors.requirePresent(body.url(), "/url").requireMaxLength(body.url(), 2000, "/url")

@@ -1,7 +1,7 @@
 package io.samtykke.preference.center;
 
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.preference.problem.PreferenceProblem;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ class LinkTokenTest {
     void anExpiredLinkIsRefusedAsExpired() {
         ProblemException e = assertThrows(ProblemException.class,
                 () -> LinkToken.verify(KEY, LINK.sign(KEY), LinkToken.Use.UNSUBSCRIBE, NOW.plusSeconds(3600)));
-        assertEquals(ProblemType.EXPIRED_LINK, e.type());
+        assertEquals(PreferenceProblem.EXPIRED_LINK, e.type());
     }
 
     @Test
@@ -52,6 +52,6 @@ class LinkTokenTest {
 
     private static void assertInvalid(String token, LinkToken.Use use) {
         ProblemException e = assertThrows(ProblemException.class, () -> LinkToken.verify(KEY, token, use, NOW));
-        assertEquals(ProblemType.INVALID_LINK, e.type());
+        assertEquals(PreferenceProblem.INVALID_LINK, e.type());
     }
 }

@@ -4,9 +4,9 @@ import io.samtykke.contract.Channel;
 import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.QuietHours;
-import io.samtykke.preference.problem.Problem;
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.Problem;
+import io.samtykke.kit.problem.ProblemException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -101,7 +101,7 @@ class PreferenceRulesTest {
 
     private static List<String> pointers(Preferences p) {
         ProblemException e = assertThrows(ProblemException.class, () -> PreferenceRules.validate(p));
-        assertEquals(ProblemType.VALIDATION, e.type());
+        assertEquals(CommonProblem.VALIDATION, e.type());
         return e.errors().stream().map(Problem.FieldError::pointer).toList();
     }
 

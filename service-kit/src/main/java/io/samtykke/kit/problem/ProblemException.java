@@ -1,4 +1,4 @@
-package io.samtykke.preference.problem;
+package io.samtykke.kit.problem;
 
 import java.util.List;
 

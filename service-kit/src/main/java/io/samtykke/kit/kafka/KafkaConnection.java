@@ -1,4 +1,4 @@
-package io.samtykke.contract;
+package io.samtykke.kit.kafka;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.samtykke.consent.problem;
+package io.samtykke.kit.problem;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -63,13 +63,13 @@ public final class RequestErrors {
         return errors.isEmpty();
     }
 
-    /** Throws a {@link ProblemType#VALIDATION} problem when anything was wrong. */
+    /** Throws a {@link CommonProblem#VALIDATION} problem when anything was wrong. */
     public void throwIfAny() {
         if (!errors.isEmpty()) {
             String detail = errors.size() == 1
                     ? errors.get(0).pointer() + " " + errors.get(0).detail()
                     : errors.size() + " fields are invalid";
-            throw new ProblemException(ProblemType.VALIDATION, detail, List.copyOf(errors));
+            throw new ProblemException(CommonProblem.VALIDATION, detail, List.copyOf(errors));
         }
     }
 }

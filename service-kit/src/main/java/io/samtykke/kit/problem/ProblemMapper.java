@@ -1,4 +1,4 @@
-package io.samtykke.preference.problem;
+package io.samtykke.kit.problem;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.samtykke.kit.json.StrictJson;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.samtykke.kit.json.StrictJson;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -29,6 +29,14 @@ public class ProblemMapper {
         return Response.status(type.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(new Problem(type.uri(), type.title(), type.status(), detail, instance, errors))
+                .build();
+    }
+
+    /** 429 with Retry-After (RFC 6585): {@code who} (a client, an address) sent too many requests. */
+    public static Response rateLimited(long retryAfterSeconds, String who, String instance) {
+        return Response.fromResponse(response(CommonProblem.RATE_LIMITED,
+                        "too many requests from " + who + "; retry after " + retryAfterSeconds + " s", List.of(), instance))
+                .header("Retry-After", Long.toString(retryAfterSeconds))
                 .build();
     }
 
@@ -54,7 +62,7 @@ public class ProblemMapper {
                 || !(e instanceof JsonMappingException);
         if (broken) {
             String detail = original.contains("No content") ? "the request body is empty" : firstLine(original);
-            return response(ProblemType.MALFORMED_JSON, detail, List.of(), uri.getPath());
+            return response(CommonProblem.MALFORMED_JSON, detail, List.of(), uri.getPath());
         }
         JsonMappingException mapping = (JsonMappingException) e;
         String pointer = pointer(mapping);
@@ -63,7 +71,10 @@ public class ProblemMapper {
             detail = "'" + invalid.getValue() + "' is not one of " + Arrays.stream(invalid.getTargetType().getEnumConstants())
                     .map(Object::toString).collect(Collectors.joining(", "));
         } else if (e instanceof UnrecognizedPropertyException unknown) {
-            detail = "unknown field '" + unknown.getPropertyName() + "'";
+            // quarkus.jackson.fail-on-unknown-properties=true: a misspelt field is refused, not silently dropped
+            detail = "unknown field '" + unknown.getPropertyName() + "'" + (unknown.getKnownPropertyIds() == null
+                    || unknown.getKnownPropertyIds().isEmpty() ? "" : "; known fields: " + unknown.getKnownPropertyIds()
+                    .stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } else if (e instanceof StrictJson.Refused refused) {
             detail = refused.getOriginalMessage();
         } else if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
@@ -71,7 +82,7 @@ public class ProblemMapper {
         } else {
             detail = "invalid value: " + firstLine(original);
         }
-        return response(ProblemType.VALIDATION, detail, List.of(new Problem.FieldError(detail, pointer)), uri.getPath());
+        return response(CommonProblem.VALIDATION, detail, List.of(new Problem.FieldError(detail, pointer)), uri.getPath());
     }
 
     private static String describe(Class<?> type) {
@@ -102,34 +113,42 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
-        return response(ProblemType.UNAUTHORIZED, "a valid bearer token is required", List.of(), uri.getPath());
+        return unauthorized(uri);
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
-        return response(ProblemType.UNAUTHORIZED, "a valid bearer token is required", List.of(), uri.getPath());
+        return unauthorized(uri);
+    }
+
+    private static Response unauthorized(UriInfo uri) {
+        return Response.fromResponse(response(CommonProblem.UNAUTHORIZED,
+                        "a valid bearer token is required (missing, expired, or not signed by a trusted key)", List.of(),
+                        uri.getPath()))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return response(ProblemType.FORBIDDEN, "the token's roles do not allow this", List.of(), uri.getPath());
+        return response(CommonProblem.FORBIDDEN, "the token's roles do not allow this", List.of(), uri.getPath());
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         if (e.getCause() instanceof JsonProcessingException json) {
-            return json(json, uri); // the JSON reader wraps parse errors (e.g. a truncated body) in a plain 400
+            return jsonProblem(json, uri);
         }
         int status = e.getResponse().getStatus();
         ProblemType type = switch (status) {
-            case 400 -> ProblemType.VALIDATION;
-            case 401 -> ProblemType.UNAUTHORIZED;
-            case 403 -> ProblemType.FORBIDDEN;
-            case 404 -> ProblemType.NOT_FOUND;
-            case 405 -> ProblemType.METHOD_NOT_ALLOWED;
-            case 406 -> ProblemType.NOT_ACCEPTABLE;
-            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
-            case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case 400 -> CommonProblem.VALIDATION;
+            case 401 -> CommonProblem.UNAUTHORIZED;
+            case 403 -> CommonProblem.FORBIDDEN;
+            case 404 -> CommonProblem.NOT_FOUND;
+            case 405 -> CommonProblem.METHOD_NOT_ALLOWED;
+            case 406 -> CommonProblem.NOT_ACCEPTABLE;
+            case 413 -> CommonProblem.PAYLOAD_TOO_LARGE;
+            case 415 -> CommonProblem.UNSUPPORTED_MEDIA_TYPE;
             default -> null;
         };
         if (type == null) {
@@ -144,7 +163,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         LOG.error("unexpected error on " + uri.getPath(), e);
-        return response(ProblemType.INTERNAL, "an unexpected error occurred; it has been logged", List.of(), uri.getPath());
+        return response(CommonProblem.INTERNAL, "an unexpected error occurred; it has been logged", List.of(), uri.getPath());
     }
 
     private static String pointer(JsonMappingException e) {

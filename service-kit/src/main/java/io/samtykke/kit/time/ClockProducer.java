@@ -1,4 +1,4 @@
-package io.samtykke.audit.config;
+package io.samtykke.kit.time;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
-package io.samtykke.consent.security;
+package io.samtykke.kit.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.samtykke.consent.problem.ProblemException;
-import io.samtykke.consent.problem.ProblemType;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -16,11 +16,11 @@ public class Callers {
 
     public Caller current() {
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-            throw new ProblemException(ProblemType.UNAUTHORIZED, "a valid bearer token is required");
+            throw new ProblemException(CommonProblem.UNAUTHORIZED, "a valid bearer token is required");
         }
         Object tenant = jwt.getClaim("tenant");
         if (tenant == null || tenant.toString().isBlank()) {
-            throw new ProblemException(ProblemType.MISSING_TENANT, "the token has no 'tenant' claim");
+            throw new ProblemException(CommonProblem.MISSING_TENANT, "the token has no 'tenant' claim");
         }
         return new Caller(tenant.toString(), jwt.getSubject(), identity.getRoles());
     }

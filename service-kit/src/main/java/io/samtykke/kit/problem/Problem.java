@@ -1,4 +1,4 @@
-package io.samtykke.consent.problem;
+package io.samtykke.kit.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

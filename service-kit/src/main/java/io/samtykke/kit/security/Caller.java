@@ -1,7 +1,7 @@
-package io.samtykke.preference.security;
+package io.samtykke.kit.security;
 
-import io.samtykke.preference.problem.ProblemException;
-import io.samtykke.preference.problem.ProblemType;
+import io.samtykke.kit.problem.CommonProblem;
+import io.samtykke.kit.problem.ProblemException;
 
 import java.util.Set;
 
@@ -13,20 +13,28 @@ public record Caller(String tenant, String subject, Set<String> roles) {
 
     public static final String SUBJECT = "subject";
     public static final String APP = "app";
-    public static final String MARKETING = "marketing";
     public static final String ADMIN = "admin";
     public static final String AUDITOR = "auditor";
     public static final String DPO = "dpo";
+    public static final String MARKETING = "marketing";
 
-    /** A caller with the {@code subject} role and not {@code app} acts for itself alone. */
+    public boolean is(String role) {
+        return roles.contains(role);
+    }
+
+    /**
+     * A caller with the {@code subject} role acts for itself alone, unless it also holds a role that acts for others
+     * ({@code app}, {@code admin}, {@code dpo}); which endpoints each role may call at all is the endpoint's
+     * {@code @RolesAllowed}.
+     */
     public boolean isSubjectOnly() {
-        return roles.contains(SUBJECT) && !roles.contains(APP);
+        return roles.contains(SUBJECT) && !roles.contains(APP) && !roles.contains(ADMIN) && !roles.contains(DPO);
     }
 
     /** Refuses a subject token touching another person's data. */
     public void requireAccessTo(String subjectId) {
         if (isSubjectOnly() && !subjectId.equals(subject)) {
-            throw new ProblemException(ProblemType.FORBIDDEN_SUBJECT,
+            throw new ProblemException(CommonProblem.FORBIDDEN_SUBJECT,
                     "this token belongs to another subject than '" + subjectId + "'");
         }
     }

@@ -1,0 +1,39 @@
+package io.samtykke.kit.ratelimit;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.samtykke.kit.problem.ProblemMapper;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.time.Duration;
+
+/**
+ * 429 with Retry-After (RFC 6585) when a tenant's client (the token's {@code sub}) exceeds its share of
+ * {@code samtykke.rate-limit.*}, in every service, so one misbehaving integration cannot starve the others. Buckets
+ * of clients idle for 10 minutes are forgotten (subject tokens make one client per person).
+ */
+public class ClientRateLimitFilter {
+
+    /** A provider: filters are made before the runtime configuration exists. */
+    @Inject
+    Provider<RateLimitConfig> config;
+
+    @Inject
+    SecurityIdentity identity;
+
+    private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 1_000_000);
+
+    @ServerRequestFilter
+    public Response limit(ContainerRequestContext request) {
+        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getClaim("tenant") == null) {
+            return null; // refused later by the endpoint's own checks, or a public page with its own limit
+        }
+        String tenant = jwt.getClaim("tenant").toString();
+        long wait = limits.acquire(tenant + "/" + jwt.getSubject(), config.get().share(tenant));
+        return wait == 0 ? null : ProblemMapper.rateLimited(wait, "this client", request.getUriInfo().getPath());
+    }
+}
