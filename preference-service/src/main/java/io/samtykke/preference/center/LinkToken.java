@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.samtykke.kit.problem.ProblemException;
-import io.samtykke.kit.problem.ProblemType;
 import io.samtykke.preference.problem.PreferenceProblem;
 
 import java.io.IOException;
@@ -51,7 +50,7 @@ public record LinkToken(String tenant, String subjectId, Use use, String list, S
     /**
      * The link {@code token} stands for, if its signature is right, it is for {@code use} and not expired at {@code now}.
      *
-     * @throws ProblemException {@link ProblemType#INVALID_LINK} or {@link ProblemType#EXPIRED_LINK}
+     * @throws ProblemException {@link PreferenceProblem#INVALID_LINK} or {@link PreferenceProblem#EXPIRED_LINK}
      */
     public static LinkToken verify(byte[] key, String token, Use use, Instant now) {
         int dot = token == null ? -1 : token.indexOf('.');

@@ -6,7 +6,6 @@ import io.samtykke.contract.Preferences;
 import io.samtykke.contract.QuietHours;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
-import io.samtykke.kit.problem.ProblemType;
 import io.samtykke.kit.problem.RequestErrors;
 
 import java.time.ZoneId;
@@ -41,7 +40,7 @@ public final class PreferenceRules {
         }
     }
 
-    /** Throws a {@link ProblemType#VALIDATION} problem listing everything wrong with {@code p}. */
+    /** Throws a {@link CommonProblem#VALIDATION} problem listing everything wrong with {@code p}. */
     public static void validate(Preferences p) {
         if (p == null) {
             throw ProblemException.at(CommonProblem.VALIDATION, "", "a body is required");

@@ -3,34 +3,15 @@ package io.samtykke.preference.problem;
 import io.samtykke.kit.problem.ProblemType;
 
 /** The problem types only preference-service answers with; the common ones are the kit's {@code CommonProblem}. */
-public enum PreferenceProblem implements ProblemType {
-    PRECONDITION_FAILED("precondition-failed", 412, "The preferences changed since the given ETag"),
-    INVALID_LINK("invalid-link", 403, "The link is not valid"),
-    EXPIRED_LINK("expired-link", 410, "The link has expired"),
-    CONSENT_SERVICE_UNAVAILABLE("consent-service-unavailable", 503, "consent-service could not record the change");
+public final class PreferenceProblem {
 
-    private final String slug;
-    private final int status;
-    private final String title;
+    public static final ProblemType PRECONDITION_FAILED =
+            new ProblemType("precondition-failed", 412, "The preferences changed since the given ETag");
+    public static final ProblemType INVALID_LINK = new ProblemType("invalid-link", 403, "The link is not valid");
+    public static final ProblemType EXPIRED_LINK = new ProblemType("expired-link", 410, "The link has expired");
+    public static final ProblemType CONSENT_SERVICE_UNAVAILABLE =
+            new ProblemType("consent-service-unavailable", 503, "consent-service could not record the change");
 
-    PreferenceProblem(String slug, int status, String title) {
-        this.slug = slug;
-        this.status = status;
-        this.title = title;
-    }
-
-    @Override
-    public String slug() {
-        return slug;
-    }
-
-    @Override
-    public int status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
+    private PreferenceProblem() {
     }
 }

@@ -1,45 +1,33 @@
 package io.samtykke.kit.problem;
 
-/** The problem types every service answers with the same meaning; services add their own through {@link ProblemType}. */
-public enum CommonProblem implements ProblemType {
-    VALIDATION("validation", 400, "The request is not valid"),
-    MALFORMED_JSON("malformed-json", 400, "The request body is not valid JSON"),
-    TOO_MANY_ITEMS("too-many-items", 413, "Too many items in one request"),
-    PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
-    FORBIDDEN_SUBJECT("forbidden-subject", 403, "A subject token may only touch its own data"),
-    MISSING_TENANT("missing-tenant", 403, "The token carries no tenant claim"),
-    NOT_FOUND("not-found", 404, "Not found"),
-    UNAUTHORIZED("unauthorized", 401, "Authentication required"),
-    FORBIDDEN("forbidden", 403, "Not allowed"),
-    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
-    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
-    NOT_ACCEPTABLE("not-acceptable", 406, "Not acceptable"),
-    RATE_LIMITED("rate-limited", 429, "Too many requests"),
-    STILL_REFUSED("still-refused", 422, "The record is still refused"),
-    INTERNAL("internal", 500, "Internal error");
 
-    private final String slug;
-    private final int status;
-    private final String title;
+/** The problem types every service answers with the same meaning; services add their own next to their code. */
+public final class CommonProblem {
 
-    CommonProblem(String slug, int status, String title) {
-        this.slug = slug;
-        this.status = status;
-        this.title = title;
-    }
+    public static final ProblemType VALIDATION = new ProblemType("validation", 400, "The request is not valid");
+    public static final ProblemType MALFORMED_JSON =
+            new ProblemType("malformed-json", 400, "The request body is not valid JSON");
+    public static final ProblemType TOO_MANY_ITEMS =
+            new ProblemType("too-many-items", 413, "Too many items in one request");
+    public static final ProblemType PAYLOAD_TOO_LARGE =
+            new ProblemType("payload-too-large", 413, "The request body is too large");
+    public static final ProblemType FORBIDDEN_SUBJECT =
+            new ProblemType("forbidden-subject", 403, "A subject token may only touch its own data");
+    public static final ProblemType MISSING_TENANT =
+            new ProblemType("missing-tenant", 403, "The token carries no tenant claim");
+    public static final ProblemType NOT_FOUND = new ProblemType("not-found", 404, "Not found");
+    public static final ProblemType UNAUTHORIZED = new ProblemType("unauthorized", 401, "Authentication required");
+    public static final ProblemType FORBIDDEN = new ProblemType("forbidden", 403, "Not allowed");
+    public static final ProblemType UNSUPPORTED_MEDIA_TYPE =
+            new ProblemType("unsupported-media-type", 415, "Unsupported media type");
+    public static final ProblemType METHOD_NOT_ALLOWED =
+            new ProblemType("method-not-allowed", 405, "Method not allowed");
+    public static final ProblemType NOT_ACCEPTABLE = new ProblemType("not-acceptable", 406, "Not acceptable");
+    public static final ProblemType RATE_LIMITED = new ProblemType("rate-limited", 429, "Too many requests");
+    public static final ProblemType STILL_REFUSED =
+            new ProblemType("still-refused", 422, "The record is still refused");
+    public static final ProblemType INTERNAL = new ProblemType("internal", 500, "Internal error");
 
-    @Override
-    public String slug() {
-        return slug;
-    }
-
-    @Override
-    public int status() {
-        return status;
-    }
-
-    @Override
-    public String title() {
-        return title;
+    private CommonProblem() {
     }
 }

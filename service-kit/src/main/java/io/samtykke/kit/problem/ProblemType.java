@@ -1,21 +1,15 @@
 package io.samtykke.kit.problem;
 
 /**
- * A stable problem {@code type} (RFC 9457): the extension point through which each service adds its own kinds of
- * error to the kit's {@link CommonProblem}s, as an enum implementing this interface.
+ * A stable problem {@code type} (RFC 9457) with its status and title. The kit's {@link CommonProblem} holds the ones
+ * every service answers with; a service adds its own as constants of its own class (the extension point).
  */
-public interface ProblemType {
+public record ProblemType(String slug, int status, String title) {
 
-    String BASE = "https://samtykke.io/problems/";
+    public static final String BASE = "https://samtykke.io/problems/";
 
-    /** The last segment of the type URI, e.g. {@code validation}. */
-    String slug();
-
-    int status();
-
-    String title();
-
-    default String uri() {
-        return BASE + slug();
+    /** The type URI, e.g. {@code https://samtykke.io/problems/validation}. */
+    public String uri() {
+        return BASE + slug;
     }
 }
