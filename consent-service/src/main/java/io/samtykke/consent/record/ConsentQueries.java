@@ -60,7 +60,7 @@ public class ConsentQueries {
     ConsentConfig config;
 
     public Uni<SubjectConsents> current(String tenant, String subjectId) {
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         return currentOf(tenant, List.of(subjectId), null).map(m -> m.get(subjectId));
     }
 
@@ -76,7 +76,7 @@ public class ConsentQueries {
         }
         for (int i = 0; i < subjectIds.size(); i++) {
             String s = subjectIds.get(i);
-            if (s == null || !ConsentService.SUBJECT_ID.matcher(s).matches()) {
+            if (s == null || !ConsentRequestValidator.SUBJECT_ID.matcher(s).matches()) {
                 throw ProblemException.at(ProblemType.VALIDATION, "/subjectIds/" + i, "is not a valid subject id");
             }
         }
@@ -125,7 +125,7 @@ public class ConsentQueries {
 
     /** The state of every purpose as it was recorded at {@code at}. */
     public Uni<SubjectConsents> at(String tenant, String subjectId, Instant at) {
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         OffsetDateTime atTs = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         return pool.preparedQuery("""
                         select distinct on (c.purpose_key) c.tenant_id, c.subject_id, c.purpose_key, c.state,
@@ -149,7 +149,7 @@ public class ConsentQueries {
 
     /** One page of a subject's records, oldest first or newest first; the cursor is opaque. */
     public Uni<HistoryPage> history(String tenant, String subjectId, String cursor, Integer limit, boolean newestFirst) {
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         int size = limit == null ? config.consent().historyPageSize() : limit;
         if (size < 1 || size > 500) {
             throw ProblemException.at(ProblemType.VALIDATION, "/query/limit", "must be between 1 and 500");

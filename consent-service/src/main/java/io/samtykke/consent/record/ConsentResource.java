@@ -8,7 +8,6 @@ import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.HistoryPage;
 import io.samtykke.consent.record.ConsentApi.SubjectConsents;
-import io.samtykke.consent.record.ConsentService.WriteContext;
 import io.samtykke.consent.security.Caller;
 import io.samtykke.consent.security.Callers;
 import io.smallrye.mutiny.Uni;
