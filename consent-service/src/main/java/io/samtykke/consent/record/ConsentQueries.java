@@ -173,11 +173,9 @@ public class ConsentQueries {
     }
 
     private static ConsentView view(Row r, Instant now) {
-        ConsentState state = ConsentState.valueOf(r.getString("state"));
         Instant expires = instant(r, "expires_at");
-        if (state == ConsentState.GRANTED && expires != null && !expires.isAfter(now)) {
-            state = ConsentState.EXPIRED;
-        }
+        ConsentState state = new ConsentPlanner.CurrentConsent(ConsentState.valueOf(r.getString("state")), expires)
+                .effectiveState(now);
         return new ConsentView(r.getString("purpose_key"), state, r.getString("notice_version"),
                 r.getString("notice_language"), r.getLong("subject_seq"), r.getUUID("event_id"),
                 instant(r, "updated_at"), expires,
