@@ -10,6 +10,7 @@ import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi;
 import io.samtykke.consent.record.ConsentQueries;
 import io.samtykke.consent.record.ConsentService;
+import io.samtykke.consent.record.WriteContext;
 import io.samtykke.kit.security.Caller;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -110,7 +111,7 @@ public class DemoData {
                                         ? Uni.createFrom().voidItem()
                                         : consents.write(s.subjectId(),
                                                 new ConsentApi.ConsentRequest(s.changes(), s.evidence(), s.identifiers()),
-                                                new ConsentService.WriteContext(system, null, null, null, "samtykke-demo-loader"))
+                                                new WriteContext(system, null, null, null, "samtykke-demo-loader"))
                                         .replaceWithVoid()))
                         .collect().asList())
                 .replaceWithVoid();

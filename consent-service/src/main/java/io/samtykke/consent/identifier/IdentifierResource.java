@@ -4,8 +4,9 @@ import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierConsentRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierConsentResponse;
 import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
-import io.samtykke.consent.record.ConsentService.WriteContext;
+import io.samtykke.consent.record.ConsentRequestValidator;
 import io.samtykke.consent.record.ConsentService;
+import io.samtykke.consent.record.WriteContext;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.problem.RequestErrors;
@@ -63,7 +64,7 @@ public class IdentifierResource {
     @Operation(summary = "Attach contact identifiers to a subject (encrypted at rest)")
     public Uni<IdentifierList> attach(@PathParam("subjectId") String subjectId, List<IdentifierRequest> body) {
         Caller caller = callers.current();
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         caller.requireAccessTo(subjectId);
         if (body == null || body.isEmpty()) {
             throw ProblemException.at(CommonProblem.VALIDATION, "", "at least one identifier is required");

@@ -60,7 +60,7 @@ public class ConsentQueries {
     ConsentConfig config;
 
     public Uni<SubjectConsents> current(String tenant, String subjectId) {
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         return currentOf(tenant, List.of(subjectId), null).map(m -> m.get(subjectId));
     }
 
@@ -76,7 +76,7 @@ public class ConsentQueries {
         }
         for (int i = 0; i < subjectIds.size(); i++) {
             String s = subjectIds.get(i);
-            if (s == null || !ConsentService.SUBJECT_ID.matcher(s).matches()) {
+            if (s == null || !ConsentRequestValidator.SUBJECT_ID.matcher(s).matches()) {
                 throw ProblemException.at(CommonProblem.VALIDATION, "/subjectIds/" + i, "is not a valid subject id");
             }
         }
@@ -125,7 +125,7 @@ public class ConsentQueries {
 
     /** The state of every purpose as it was recorded at {@code at}. */
     public Uni<SubjectConsents> at(String tenant, String subjectId, Instant at) {
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         OffsetDateTime atTs = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         return pool.preparedQuery("""
                         select distinct on (c.purpose_key) c.tenant_id, c.subject_id, c.purpose_key, c.state,
@@ -149,7 +149,7 @@ public class ConsentQueries {
 
     /** One page of a subject's records, oldest first or newest first; the cursor is opaque. */
     public Uni<HistoryPage> history(String tenant, String subjectId, String cursor, Integer limit, boolean newestFirst) {
-        ConsentService.validateSubjectId(subjectId);
+        ConsentRequestValidator.validateSubjectId(subjectId);
         int size = limit == null ? config.consent().historyPageSize() : limit;
         if (size < 1 || size > 500) {
             throw ProblemException.at(CommonProblem.VALIDATION, "/query/limit", "must be between 1 and 500");
@@ -173,11 +173,9 @@ public class ConsentQueries {
     }
 
     private static ConsentView view(Row r, Instant now) {
-        ConsentState state = ConsentState.valueOf(r.getString("state"));
         Instant expires = instant(r, "expires_at");
-        if (state == ConsentState.GRANTED && expires != null && !expires.isAfter(now)) {
-            state = ConsentState.EXPIRED;
-        }
+        ConsentState state = new ConsentPlanner.CurrentConsent(ConsentState.valueOf(r.getString("state")), expires)
+                .effectiveState(now);
         return new ConsentView(r.getString("purpose_key"), state, r.getString("notice_version"),
                 r.getString("notice_language"), r.getLong("subject_seq"), r.getUUID("event_id"),
                 instant(r, "updated_at"), expires,

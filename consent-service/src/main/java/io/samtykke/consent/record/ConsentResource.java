@@ -6,7 +6,6 @@ import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.HistoryPage;
 import io.samtykke.consent.record.ConsentApi.SubjectConsents;
-import io.samtykke.consent.record.ConsentService.WriteContext;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;

@@ -1,0 +1,22 @@
+package io.samtykke.consent.record;
+
+import io.samtykke.kit.security.Caller;
+
+import java.util.regex.Pattern;
+
+/** Context of one write that does not come from the body. */
+public record WriteContext(Caller caller, String idempotencyKey, String ifMatch, String remoteIp, String userAgent,
+                           String traceparent) {
+
+    /** W3C trace context: version 00, 32-hex trace id, 16-hex parent id, 2-hex flags. */
+    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    public WriteContext(Caller caller, String idempotencyKey, String ifMatch, String remoteIp, String userAgent) {
+        this(caller, idempotencyKey, ifMatch, remoteIp, userAgent, null);
+    }
+
+    /** The caller's trace context, carried to Kafka as ce_traceparent; malformed values are dropped. */
+    String validTraceparent() {
+        return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
+    }
+}
