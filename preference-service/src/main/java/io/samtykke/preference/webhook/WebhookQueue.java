@@ -75,7 +75,13 @@ public class WebhookQueue {
 
     private final Set<String> inFlight = new HashSet<>();
 
-    /** @param changedAt when the change was stored upstream: where the subscriber's lag starts */
+    /**
+     * Appends an event's deliveries, one per active subscription of the tenant that wants its type, in the transaction
+     * that stores the change, and wakes the dispatcher (NOTIFY at commit). An event enqueued twice (a redelivered Kafka
+     * record) is stored once.
+     *
+     * @param changedAt when the change was stored upstream: where the subscriber's lag starts
+     */
     public static Uni<Integer> enqueue(SqlClient conn, String tenant, String subjectId, UUID eventId, String eventType,
                                        String payload, Instant changedAt) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
