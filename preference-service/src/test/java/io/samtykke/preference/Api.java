@@ -18,15 +18,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What tests need to talk to the service as a real client: a fresh tenant, tokens, a look into PostgreSQL. */
 public final class Api {
@@ -105,13 +107,8 @@ public final class Api {
 
     /** Waits until the tenant's purpose catalog, names included, was read from consent-service. */
     public Api catalogRead() {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        while (count("select count(*) from purpose_sync where tenant_id = ?", tenant) == 0) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the purpose catalog of " + tenant + " was not read within " + PATIENCE);
-            }
-            sleep(50);
-        }
+        await("the purpose catalog of " + tenant + " was read").atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> count("select count(*) from purpose_sync where tenant_id = ?", tenant) > 0);
         return this;
     }
 
@@ -144,17 +141,13 @@ public final class Api {
 
     /** Asks until the subject's decision satisfies {@code until} (the projection is asynchronous); the last answer. */
     public JsonPath awaitDecision(Channel channel, String purpose, String topic, String subjectId, Predicate<JsonPath> until) {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        while (true) {
+        AtomicReference<JsonPath> last = new AtomicReference<>();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
             JsonPath answer = decide(channel, purpose, topic, subjectId);
-            if (until.test(answer)) {
-                return answer;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the decision did not change as expected within " + PATIENCE + ": " + answer.prettify());
-            }
-            sleep(50);
-        }
+            last.set(answer);
+            assertTrue(until.test(answer), () -> "the decision did not change as expected: " + answer.prettify());
+        });
+        return last.get();
     }
 
     /** Waits until the decision for one subject is {@code verdict} with {@code reason} among its reasons. */
@@ -213,15 +206,6 @@ public final class Api {
     public long writesFor(String subjectId) {
         return count("select count(*) from preference where tenant_id = ? and subject_id = ?", tenant, subjectId)
                 + count("select count(*) from outbox where tenant_id = ? and subject_id = ?", tenant, subjectId);
-    }
-
-    public static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.samtykke.preference.Api.preferences;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Old rows leave the tables after their retention (three months by default); what is current or unfinished stays. */
@@ -82,23 +83,13 @@ class StorageMaintenanceTest {
     }
 
     private static void awaitLedger(Api api, String subscription, int delivered) {
-        long deadline = System.currentTimeMillis() + Api.PATIENCE.toMillis();
-        while (api.count("select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'DELIVERED'", subscription)
-                < delivered) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError(delivered + " deliveries were not acknowledged in the ledger");
-            }
-            Api.sleep(50);
-        }
+        await(delivered + " deliveries acknowledged in the ledger").atMost(Api.PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> api.count("select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'DELIVERED'",
+                        subscription) >= delivered);
     }
 
     private static void awaitPublished(Api api, int rows) {
-        long deadline = System.currentTimeMillis() + Api.PATIENCE.toMillis();
-        while (api.count("select count(*) from outbox where tenant_id = ? and published_at is not null", api.tenant) < rows) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError(rows + " outbox rows were not published");
-            }
-            Api.sleep(50);
-        }
+        await(rows + " outbox rows published").atMost(Api.PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> api.count("select count(*) from outbox where tenant_id = ? and published_at is not null", api.tenant) >= rows);
     }
 }

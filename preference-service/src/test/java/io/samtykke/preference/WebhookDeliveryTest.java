@@ -15,10 +15,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static io.samtykke.preference.Api.preferences;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -58,8 +60,9 @@ class WebhookDeliveryTest {
             assertEquals(withdrawal.eventId().toString(), got.webhookId());
             assertEquals("io.samtykke.consent.withdrawn.v1", got.type());
             assertEquals(withdrawal, EventJson.read(got.json().path("data").toString(), ConsentEvent.class));
-            Api.sleep(500);
-            assertEquals(1, receiver.all().size(), "the grant is not an opt-out and is not delivered");
+            // a negative check: were the grant delivered, it would arrive within this half second, as the withdrawal did
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertEquals(1, receiver.all().size(), "the grant is not an opt-out and is not delivered"));
         }
     }
 
@@ -80,9 +83,10 @@ class WebhookDeliveryTest {
             awaitFailures(receiver, 3);
             receiver.failAll(false);
 
-            List<WebhookReceiver.Received> acked = receiver.awaitAcknowledged(r -> true, 12, WAIT);
-            Api.sleep(500);
-            acked = receiver.acknowledged(r -> true);
+            receiver.awaitAcknowledged(r -> true, 12, WAIT);
+            // a negative check: no event is acknowledged a second time for a while after the twelfth
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> receiver.acknowledged(r -> true).size() == 12);
+            List<WebhookReceiver.Received> acked = receiver.acknowledged(r -> true);
             assertEquals(12, acked.size(), "every event acknowledged exactly once");
             assertEquals(12, acked.stream().map(WebhookReceiver.Received::webhookId).distinct().count());
             for (String s : subjects) {
@@ -182,38 +186,24 @@ class WebhookDeliveryTest {
     }
 
     private static void awaitFailures(WebhookReceiver receiver, int count) {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (receiver.all().stream().filter(r -> r.answered() == 503).map(WebhookReceiver.Received::subjectId)
-                .collect(Collectors.toSet()).size() < count) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("the receiver was not tried for " + count + " subjects");
-            }
-            Api.sleep(20);
-        }
+        await("the receiver was tried for " + count + " subjects").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> receiver.all().stream().filter(r -> r.answered() == 503).map(WebhookReceiver.Received::subjectId)
+                        .collect(Collectors.toSet()).size() >= count);
     }
 
     private static void awaitMetric(String line) {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (!given().get("/q/metrics").then().statusCode(200).extract().asString().contains(line)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("/q/metrics did not show " + line + " within " + WAIT);
-            }
-            Api.sleep(200);
-        }
+        await("/q/metrics shows " + line).atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> given().get("/q/metrics").then().statusCode(200).extract().asString().contains(line));
     }
 
     private static JsonPath awaitLedger(Api api, String id, String status, int count) {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (true) {
-            JsonPath page = api.asMarketing().get("/v1/webhooks/" + id + "/deliveries?status=" + status).then().statusCode(200)
-                    .extract().jsonPath();
-            if (page.getList("deliveries").size() >= count) {
-                return page;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no " + count + " " + status + " deliveries within " + WAIT + ": " + page.prettify());
-            }
-            Api.sleep(100);
-        }
+        AtomicReference<JsonPath> page = new AtomicReference<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            page.set(api.asMarketing().get("/v1/webhooks/" + id + "/deliveries?status=" + status).then().statusCode(200)
+                    .extract().jsonPath());
+            assertTrue(page.get().getList("deliveries").size() >= count,
+                    () -> "no " + count + " " + status + " deliveries: " + page.get().prettify());
+        });
+        return page.get();
     }
 }

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,18 +91,13 @@ class WebhookPrivateNetworkTest {
     }
 
     private static JsonPath awaitDead(Api api, String id) {
-        long deadline = System.currentTimeMillis() + WAIT.toMillis();
-        while (true) {
-            JsonPath page = api.asMarketing().get("/v1/webhooks/" + id + "/deliveries?status=DEAD").then().statusCode(200)
-                    .extract().jsonPath();
-            if (!page.getList("deliveries").isEmpty()) {
-                return page;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no dead-lettered delivery within " + WAIT + ": "
-                        + api.asMarketing().get("/v1/webhooks/" + id + "/deliveries").then().extract().asString());
-            }
-            Api.sleep(100);
-        }
+        AtomicReference<JsonPath> page = new AtomicReference<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            page.set(api.asMarketing().get("/v1/webhooks/" + id + "/deliveries?status=DEAD").then().statusCode(200)
+                    .extract().jsonPath());
+            assertFalse(page.get().getList("deliveries").isEmpty(), () -> "no dead-lettered delivery: "
+                    + api.asMarketing().get("/v1/webhooks/" + id + "/deliveries").then().extract().asString());
+        });
+        return page.get();
     }
 }

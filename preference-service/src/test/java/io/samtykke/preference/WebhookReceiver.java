@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.samtykke.preference.webhook.WebhookSignature;
+import org.awaitility.Awaitility;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A marketing tool's webhook endpoint on this machine: verifies each request as a Standard Webhooks receiver
@@ -115,18 +119,13 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     private List<Received> await(Predicate<Received> match, String what, int count, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            List<Received> got = received.stream().filter(match).toList();
-            if (got.size() >= count) {
-                return got;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("expected " + count + " matching " + what + " within " + timeout + ", got "
-                        + got.size() + " (of " + received.size() + " requests: " + summary() + ")");
-            }
-            Api.sleep(20);
-        }
+        AtomicReference<List<Received>> got = new AtomicReference<>();
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+            got.set(received.stream().filter(match).toList());
+            assertTrue(got.get().size() >= count, () -> "expected " + count + " matching " + what + ", got " + got.get().size()
+                    + " (of " + received.size() + " requests: " + summary() + ")");
+        });
+        return got.get();
     }
 
     private List<String> summary() {

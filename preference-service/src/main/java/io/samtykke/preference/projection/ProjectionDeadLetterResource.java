@@ -32,7 +32,7 @@ public class ProjectionDeadLetterResource {
     }
 
     @Inject
-    ConsentProjection projection;
+    ProjectionRecords records;
 
     @Inject
     Callers callers;
@@ -54,7 +54,7 @@ public class ProjectionDeadLetterResource {
         if (all != null && !all.equals("true") && !all.equals("false")) {
             throw ProblemException.at(CommonProblem.VALIDATION, "/query/all", "all must be true or false");
         }
-        return projection.deadLetters().page(caller.tenant(), afterId, (int) n, "true".equals(all));
+        return records.deadLetters().page(caller.tenant(), afterId, (int) n, "true".equals(all));
     }
 
     @POST
@@ -70,10 +70,10 @@ public class ProjectionDeadLetterResource {
     public ReplayAnswer replay(@PathParam("id") String id) {
         Caller caller = callers.current();
         long n = number(id, "id", -1);
-        DeadLetterTable.Stored letter = projection.deadLetters().get(caller.tenant(), n).await().indefinitely()
+        DeadLetterTable.Stored letter = records.deadLetters().get(caller.tenant(), n).await().indefinitely()
                 .orElseThrow(() -> new ProblemException(CommonProblem.NOT_FOUND, "no dead letter " + n));
         if (letter.view().replayedAt() == null) {
-            String refused = projection.replay(letter);
+            String refused = records.replay(letter);
             if (refused != null) {
                 throw new ProblemException(CommonProblem.STILL_REFUSED, refused);
             }

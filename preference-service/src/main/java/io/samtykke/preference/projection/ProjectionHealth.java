@@ -22,6 +22,9 @@ public class ProjectionHealth implements HealthCheck {
     @Inject
     ConsentProjection projection;
 
+    @Inject
+    ProjectionRecords records;
+
     @Override
     public HealthCheckResponse call() {
         Phase phase = projection.phase();
@@ -30,22 +33,20 @@ public class ProjectionHealth implements HealthCheck {
                 .withData("phase", phase.name())
                 .withData("lagRecords", projection.lagRecords())
                 .withData("rebuiltFromStateTopic", projection.rebuiltSnapshots());
-        Instant last = projection.lastAppliedAt();
+        Instant last = records.lastAppliedAt();
         if (last != null) {
             response.withData("lastAppliedAt", last.toString());
         }
         if (projection.lastError() != null) {
             response.withData("lastError", projection.lastError());
         }
-        if (projection.deadLetters() != null) {
-            long waiting = projection.deadLetters().waiting();
-            response.withData("deadLetters", waiting);
-            if (waiting > 0) {
-                // degraded, not DOWN: the projection goes on past them, and a restart would not help
-                response.withData("degraded", "consent events were refused and wait in GET /v1/projection/dead-letters");
-                if (projection.deadLetters().latestReason() != null) {
-                    response.withData("latestDeadLetterReason", projection.deadLetters().latestReason());
-                }
+        long waiting = records.deadLetters().waiting();
+        response.withData("deadLetters", waiting);
+        if (waiting > 0) {
+            // degraded, not DOWN: the projection goes on past them, and a restart would not help
+            response.withData("degraded", "consent events were refused and wait in GET /v1/projection/dead-letters");
+            if (records.deadLetters().latestReason() != null) {
+                response.withData("latestDeadLetterReason", records.deadLetters().latestReason());
             }
         }
         return response.build();

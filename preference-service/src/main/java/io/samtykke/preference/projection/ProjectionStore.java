@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -129,6 +130,17 @@ final class ProjectionStore {
                         insert into projection_offset (topic, partition, next_offset) values ($1, $2, $3)
                         on conflict (topic, partition) do update set next_offset = excluded.next_offset""")
                 .executeBatch(rows).replaceWithVoid();
+    }
+
+    /** Where each partition's next record is, as stored with the projection. */
+    static Uni<Map<Integer, Long>> storedOffsets(SqlClient client, String topic) {
+        return client.preparedQuery("select partition, next_offset from projection_offset where topic = $1")
+                .execute(Tuple.of(topic))
+                .map(rows -> {
+                    Map<Integer, Long> stored = new HashMap<>();
+                    rows.forEach(r -> stored.put(r.getInteger("partition"), r.getLong("next_offset")));
+                    return stored;
+                });
     }
 
     private static OffsetDateTime time(Instant instant) {

@@ -50,6 +50,12 @@ public class StateTopicRebuild {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
+    /** Whether the projection holds nothing yet (no stored offsets, no subjects): the moment to rebuild. Blocking. */
+    public boolean projectionIsEmpty() {
+        return pool.query("select (select count(*) from projection_offset) + (select count(*) from projection_subject) as n")
+                .execute().map(rows -> rows.iterator().next().getLong("n") == 0).await().atMost(Duration.ofSeconds(30));
+    }
+
     /** Reads the state topic to its current end; answers how many records it applied. Blocks: not on an event loop. */
     public long run() {
         long started = System.nanoTime();
