@@ -3,15 +3,21 @@ package io.samtykke.preference;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
+import io.samtykke.preference.webhook.SealingKeys;
 import io.samtykke.preference.webhook.SecretSealer;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Signing secrets are encrypted in PostgreSQL: a database dump does not let anyone forge webhooks. */
@@ -20,8 +26,16 @@ class WebhookSecretAtRestTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
 
+    static final String SEALED = "sealed:v1:";
+
     @Inject
     SecretSealer sealer;
+
+    @ConfigProperty(name = "samtykke.webhooks.secret-encryption-key")
+    String currentKey;
+
+    @ConfigProperty(name = "samtykke.webhooks.secret-encryption-previous-keys")
+    List<String> previousKeys;
 
     @Test
     void theStoredSecretIsSealedAndDeliveriesAreStillSignedWithTheSecretShownOnce() {
@@ -72,6 +86,31 @@ class WebhookSecretAtRestTest {
                     assertEquals(0, copied.all().size(), "a secret moved to another subscription does not open, so nothing is sent"));
             assertEquals(1, api.count("select count(*) from webhook_delivery where subscription_id = ?::uuid and status = 'PENDING'",
                     second.getString("id")), "the delivery waits, not lost");
+        }
+    }
+
+    @Test
+    void aSecretSealedWithAPreviousKeyIsSealedAgainWithTheCurrentKeyAndStillSigns() throws Throwable {
+        Api api = Api.newTenant().withPurposes();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonPath created = subscribe(api, receiver);
+            String id = created.getString("id");
+            UUID subscription = UUID.fromString(id);
+            // the row as stored before the key rotation, under the key that is now a previous key
+            String underPreviousKey = SEALED + Base64.getEncoder().encodeToString(
+                    SealingKeys.of(previousKeys.get(0), List.of(), "test").seal(subscription, created.getString("secret")));
+            api.execute("update webhook_subscription set secret = ? where id = ?::uuid", underPreviousKey, id);
+
+            VertxContextSupport.subscribeAndAwait(() -> sealer.sealStored());
+            String stored = api.text("select secret from webhook_subscription where id = ?::uuid", id);
+            assertNotEquals(underPreviousKey, stored);
+            assertEquals(created.getString("secret"), SealingKeys.of(currentKey, List.of(), "test")
+                            .open(subscription, Base64.getDecoder().decode(stored.substring(SEALED.length()))),
+                    "sealed again with the current key: it opens without the previous one");
+
+            api.grant("cy", "newsletter");
+            api.withdraw("cy", "newsletter");
+            assertTrue(receiver.awaitAcknowledged(r -> true, 1, WAIT).get(0).verified(), "still signed with the same secret");
         }
     }
 

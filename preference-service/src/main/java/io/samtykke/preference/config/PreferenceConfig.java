@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -129,10 +130,16 @@ public interface PreferenceConfig {
         Duration ledgerRetention();
 
         /**
-         * Base64 of 32 random bytes: the AES-256-GCM key that encrypts subscriptions' signing secrets in the database.
-         * Without it they are stored as they are (a warning at start).
+         * Base64 of 32 random bytes: the AES-256-GCM key that encrypts subscriptions' signing secrets in the database
+         * (the primary key of the keyset). Without it they are stored as they are (a warning at start).
          */
         Optional<String> secretEncryptionKey();
+
+        /**
+         * Keys that were {@link #secretEncryptionKey()} before a rotation (base64, comma-separated): secrets sealed with
+         * them still open, and are sealed again with the current key at start.
+         */
+        Optional<List<String>> secretEncryptionPreviousKeys();
 
         /**
          * After a secret rotation, deliveries are signed with the new and the previous secret for this long, so a
@@ -182,9 +189,22 @@ public interface PreferenceConfig {
         /** Per tenant, an OAuth2 client-credentials client whose tokens carry that tenant (e.g. a Keycloak service account). */
         Map<String, Client> clients();
 
-        /** Timeout of one call to consent-service. */
+        /** Timeout of one call to consent-service (of each attempt, when a call is tried again). */
         @WithDefault("PT5S")
         Duration timeout();
+
+        Retry retry();
+
+        /** Calls that could not connect to consent-service at all are tried again, with exponential backoff. */
+        interface Retry {
+            /** Further attempts after the first (0: none). */
+            @WithDefault("2")
+            int maxRetries();
+
+            /** Wait before the first retry; doubled before each further one. */
+            @WithDefault("PT0.2S")
+            Duration initialBackoff();
+        }
 
         /** How often a tenant's purpose catalog is read again from consent-service. */
         @WithDefault("PT5M")

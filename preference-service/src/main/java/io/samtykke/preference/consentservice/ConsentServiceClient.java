@@ -5,29 +5,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.kit.problem.ProblemType;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.problem.PreferenceProblem;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.net.ConnectException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * consent-service's HTTP API, the source of truth for consent: withdrawals made on the preference center
  * and by one-click unsubscribe become consent records there (never local state), and the purpose catalog
- * is read from it. Never called on the decision path.
+ * is read from it. Never called on the decision path. Each call (its service token included) is limited to
+ * {@code samtykke.consent-service.timeout};
+ * a call that could not connect at all is tried again ({@code samtykke.consent-service.retry.*}); an answer other than
+ * 2xx, or no answer, is {@link ProblemType#CONSENT_SERVICE_UNAVAILABLE}.
  */
 @ApplicationScoped
 public class ConsentServiceClient {
@@ -43,7 +46,11 @@ public class ConsentServiceClient {
     @Inject
     ObjectMapper json;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    @Inject
+    @RestClient
+    ConsentServiceApi api;
+
+    private TypedGuard<Uni<Response>> guard;
 
     /** How the person made the change, recorded by consent-service as the evidence of the withdrawal. */
     public record Evidence(String collectionPoint, String language, String ipAddress, String userAgent) {
@@ -53,10 +60,27 @@ public class ConsentServiceClient {
     public record Written(long subjectSeq, int records) {
     }
 
+    @PostConstruct
+    void buildGuard() {
+        PreferenceConfig.ConsentService settings = config.consentService();
+        guard = TypedGuard.create(new TypeLiteral<Uni<Response>>() {
+                })
+                .withDescription("consent-service")
+                .withTimeout().duration(settings.timeout().toMillis(), ChronoUnit.MILLIS).done()
+                // only a request that never reached consent-service is sent again: an answer (even 5xx) is final here,
+                // and a write carries its Idempotency-Key into every attempt
+                .withRetry().maxRetries(settings.retry().maxRetries())
+                .delay(settings.retry().initialBackoff().toMillis(), ChronoUnit.MILLIS)
+                .whenException(ConsentServiceClient::notConnected)
+                .withExponentialBackoff().factor(2).done()
+                .done()
+                .build();
+    }
+
     /** The tenant's purpose catalog as consent-service answers GET /v1/purposes. */
     public Uni<JsonNode> purposes(String tenant) {
-        return tokens.forTenant(tenant).flatMap(token -> send(HttpRequest.newBuilder(uri("/v1/purposes"))
-                        .header("Authorization", "Bearer " + token).GET(), "read the purpose catalog"))
+        return call("GET /v1/purposes", "read the purpose catalog",
+                () -> tokens.forTenant(tenant).flatMap(token -> api.purposes("Bearer " + token)))
                 .map(body -> body.path("purposes"));
     }
 
@@ -81,41 +105,40 @@ public class ConsentServiceClient {
         if (evidence.userAgent() != null) {
             ev.put("userAgent", evidence.userAgent().length() > 1024 ? evidence.userAgent().substring(0, 1024) : evidence.userAgent());
         }
-        String path = "/v1/subjects/" + URLEncoder.encode(subjectId, StandardCharsets.UTF_8).replace("+", "%20") + "/consents";
         String idempotencyKey = "\"" + UUID.randomUUID() + "\"";
-        return tokens.forTenant(tenant).flatMap(token -> send(HttpRequest.newBuilder(uri(path))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .header("Idempotency-Key", idempotencyKey)
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())), "record the withdrawal"))
+        return call("POST /v1/subjects/{subjectId}/consents", "record the withdrawal",
+                () -> tokens.forTenant(tenant).flatMap(token -> api.recordConsents("Bearer " + token, idempotencyKey, subjectId, body)))
                 .map(answer -> new Written(answer.path("subjectSeq").asLong(), answer.path("records").size()));
     }
 
-    private URI uri(String path) {
-        String base = config.consentService().url();
-        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
-    }
-
-    private Uni<JsonNode> send(HttpRequest.Builder request, String what) {
-        HttpRequest built = request.timeout(config.consentService().timeout()).build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(built, HttpResponse.BodyHandlers.ofString()))
+    /** {@code send} (the service token, then the request) under the guard; the answer's JSON, or the problem. */
+    private Uni<JsonNode> call(String request, String what, Supplier<Uni<Response>> send) {
+        return guard.get(send)
                 .onFailure(e -> !(e instanceof ProblemException)).transform(e -> {
-                    LOG.warnf("consent-service did not answer %s %s: %s", built.method(), built.uri(), e.toString());
+                    LOG.warnf("consent-service did not answer %s: %s", request, e.toString());
                     return new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
                             "consent-service could not be reached to " + what);
                 })
                 .map(response -> {
-                    if (response.statusCode() / 100 != 2) {
-                        LOG.warnf("consent-service answered %d to %s %s: %s", response.statusCode(), built.method(),
-                                built.uri(), response.body());
-                        throw new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
-                                "consent-service answered " + response.statusCode() + " when asked to " + what);
-                    }
-                    try {
-                        return json.readTree(response.body());
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                    try (response) {
+                        if (response.getStatus() / 100 != 2) {
+                            LOG.warnf("consent-service answered %d to %s: %s", response.getStatus(), request,
+                                    response.hasEntity() ? response.readEntity(String.class) : "");
+                            throw new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
+                                    "consent-service answered " + response.getStatus() + " when asked to " + what);
+                        }
+                        return response.readEntity(JsonNode.class);
                     }
                 });
+    }
+
+    /** The request never reached consent-service (refused, unreachable): safe and sensible to send again. */
+    static boolean notConnected(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -13,32 +13,27 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import javax.crypto.Cipher;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Keeps webhook signing secrets encrypted in PostgreSQL: AES-256-GCM under
- * {@code samtykke.webhooks.secret-encryption-key}, bound to the subscription id (a sealed secret copied to another
- * subscription does not open). Stored as {@code sealed:v1:<base64(nonce ‖ ciphertext ‖ tag)>}. Without the key,
- * secrets are stored as they are (with a warning at start); with it, plain ones left from before are sealed at start.
+ * Keeps webhook signing secrets encrypted in PostgreSQL with the {@link SealingKeys} of
+ * {@code samtykke.webhooks.secret-encryption-key} (and {@code secret-encryption-previous-keys} after a rotation), bound
+ * to the subscription id (a sealed secret copied to another subscription does not open). Stored as
+ * {@code sealed:v1:<base64(nonce ‖ ciphertext ‖ tag)>}. Without the key, secrets are stored as they are (with a warning
+ * at start); with it, plain ones left from before, and ones sealed with a previous key, are sealed with the current key
+ * at start.
  */
 @ApplicationScoped
 public class SecretSealer {
 
     private static final Logger LOG = Logger.getLogger(SecretSealer.class);
     static final String PREFIX = "sealed:v1:";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String SETTING = "samtykke.webhooks.secret-encryption-key";
 
     @Inject
     PreferenceConfig config;
@@ -46,52 +41,38 @@ public class SecretSealer {
     @Inject
     Pool pool;
 
-    private Optional<SecretKey> key = Optional.empty();
+    private Optional<SealingKeys> keys = Optional.empty();
 
     @PostConstruct
-    void readKey() {
-        key = config.webhooks().secretEncryptionKey().filter(s -> !s.isBlank()).map(SecretSealer::parseKey);
+    void readKeys() {
+        List<String> previous = config.webhooks().secretEncryptionPreviousKeys().orElse(List.of()).stream()
+                .filter(k -> !k.isBlank()).toList();
+        keys = config.webhooks().secretEncryptionKey().filter(s -> !s.isBlank())
+                .map(primary -> SealingKeys.of(primary, previous, SETTING));
+        if (keys.isEmpty() && !previous.isEmpty()) {
+            throw new IllegalStateException("samtykke.webhooks.secret-encryption-previous-keys is set without " + SETTING);
+        }
     }
 
     void onStart(@Observes StartupEvent ev) {
-        if (key.isEmpty()) {
-            LOG.warn("samtykke.webhooks.secret-encryption-key is not set: webhook signing secrets are stored unencrypted");
+        if (keys.isEmpty()) {
+            LOG.warn(SETTING + " is not set: webhook signing secrets are stored unencrypted");
             return;
         }
         sealStored().subscribe().with(n -> {
             if (n > 0) {
-                LOG.infof("sealed the signing secrets of %d webhook subscriptions stored before encryption was on", n);
+                LOG.infof("sealed the signing secrets of %d webhook subscriptions with the current key", n);
             }
         }, e -> LOG.warnf("could not seal stored webhook secrets: %s", e.getMessage()));
     }
 
-    static SecretKey parseKey(String base64) {
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(base64.trim());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("samtykke.webhooks.secret-encryption-key is not base64", e);
-        }
-        if (bytes.length != 32) {
-            throw new IllegalStateException("samtykke.webhooks.secret-encryption-key must be 32 bytes (openssl rand -base64 32), got "
-                    + bytes.length);
-        }
-        return new SecretKeySpec(bytes, "AES");
-    }
-
     /** What to store for {@code secret} of {@code subscription}. */
     public String seal(UUID subscription, String secret) {
-        if (secret == null || key.isEmpty()) {
+        if (secret == null || keys.isEmpty()) {
             return secret;
         }
         try {
-            byte[] nonce = new byte[NONCE_BYTES];
-            RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key.get(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(subscription.toString().getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+            return PREFIX + Base64.getEncoder().encodeToString(keys.get().seal(subscription, secret));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a webhook secret", e);
         }
@@ -102,36 +83,64 @@ public class SecretSealer {
         if (stored == null || !stored.startsWith(PREFIX)) {
             return stored;
         }
-        SecretKey k = key.orElseThrow(() -> new IllegalStateException(
-                "the secret of webhook subscription " + subscription + " is sealed, but samtykke.webhooks.secret-encryption-key is not set"));
+        SealingKeys k = keys.orElseThrow(() -> new IllegalStateException(
+                "the secret of webhook subscription " + subscription + " is sealed, but " + SETTING + " is not set"));
         try {
-            byte[] all = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, k, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
-            cipher.updateAAD(subscription.toString().getBytes(StandardCharsets.UTF_8));
-            return new String(cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
+            return k.open(subscription, Base64.getDecoder().decode(stored.substring(PREFIX.length())));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("the secret of webhook subscription " + subscription
-                    + " does not open with samtykke.webhooks.secret-encryption-key (another key, or not its row)", e);
+                    + " does not open with " + SETTING + " or a previous key (another key, or not its row)", e);
         }
     }
 
-    /** Seals every secret still stored plain; the number of subscriptions changed. */
+    /**
+     * Seals every secret still stored plain and, when previous keys are configured, seals again with the current key
+     * every secret sealed with a previous one; the number of subscriptions changed.
+     */
     public Uni<Integer> sealStored() {
-        if (key.isEmpty()) {
+        if (keys.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return pool.withTransaction(conn -> conn.preparedQuery("""
+        boolean rotated = keys.get().size() > 1;
+        return pool.withTransaction(conn -> conn.preparedQuery(rotated ? """
+                        select id, secret, previous_secret from webhook_subscription for update""" : """
                         select id, secret, previous_secret from webhook_subscription
                         where secret not like 'sealed:v1:%' or previous_secret not like 'sealed:v1:%'
                         for update""").execute()
                 .flatMap(rows -> {
+                    List<Row> stale = new ArrayList<>();
+                    rows.forEach(r -> {
+                        if (!current(r.getUUID("id"), r.getString("secret"))
+                                || !current(r.getUUID("id"), r.getString("previous_secret"))) {
+                            stale.add(r);
+                        }
+                    });
                     Uni<Integer> done = Uni.createFrom().item(0);
-                    for (Row r : rows) {
+                    for (Row r : stale) {
                         done = done.flatMap(n -> reseal(conn, r).map(v -> n + 1));
                     }
                     return done;
                 }));
+    }
+
+    /** Whether {@code stored} is absent or sealed with the current key; one that opens with no key is left alone. */
+    private boolean current(UUID id, String stored) {
+        if (stored == null) {
+            return true;
+        }
+        if (!stored.startsWith(PREFIX)) {
+            return false;
+        }
+        try {
+            byte[] sealed = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
+            if (keys.get().sealedWithPrimary(id, sealed)) {
+                return true;
+            }
+            keys.get().open(id, sealed);
+            return false;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return true;
+        }
     }
 
     private Uni<Void> reseal(SqlConnection conn, Row r) {
@@ -139,8 +148,8 @@ public class SecretSealer {
         String secret = r.getString("secret");
         String previous = r.getString("previous_secret");
         return conn.preparedQuery("update webhook_subscription set secret = $2, previous_secret = $3 where id = $1")
-                .execute(Tuple.of(id, secret.startsWith(PREFIX) ? secret : seal(id, secret),
-                        previous == null || previous.startsWith(PREFIX) ? previous : seal(id, previous)))
+                .execute(Tuple.of(id, current(id, secret) ? secret : seal(id, open(id, secret)),
+                        current(id, previous) ? previous : seal(id, open(id, previous))))
                 .replaceWithVoid();
     }
 }
