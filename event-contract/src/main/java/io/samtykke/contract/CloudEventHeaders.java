@@ -1,7 +1,13 @@
 package io.samtykke.contract;
 
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.CloudEventSerializer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +15,8 @@ import java.util.UUID;
 
 /**
  * CloudEvents 1.0 Kafka protocol binding, binary mode: attributes as {@code ce_*} headers (UTF-8
- * strings), the content type in the Kafka {@code content-type} header, the payload as JSON.
+ * strings), the content type in the Kafka {@code content-type} header, the payload as JSON. Which field of
+ * an event is which attribute is decided here; the headers are written by the CloudEvents SDK's Kafka binding.
  */
 public final class CloudEventHeaders {
 
@@ -27,6 +34,11 @@ public final class CloudEventHeaders {
     public static final String TRACEPARENT = "ce_traceparent";
     public static final String PARTITION_KEY = "ce_partitionkey";
     public static final String KAFKA_CONTENT_TYPE = "content-type";
+
+    private static final String TENANT_ID_EXTENSION = "tenantid";
+    private static final String SUBJECT_SEQ_EXTENSION = "subjectseq";
+    private static final String PARTITION_KEY_EXTENSION = "partitionkey";
+    private static final String TRACEPARENT_EXTENSION = "traceparent";
 
     private CloudEventHeaders() {
     }
@@ -71,7 +83,7 @@ public final class CloudEventHeaders {
     }
 
     /**
-     * The headers of one event, in a stable order. {@code traceparent} and {@code dataSchema} may be null (then omitted).
+     * The headers of one event, in a stable order (the SDK's). {@code traceparent} and {@code dataSchema} may be null (then omitted).
      *
      * @param subject the CloudEvents subject: the purpose key for consent events
      */
@@ -85,27 +97,27 @@ public final class CloudEventHeaders {
     private static Map<String, byte[]> build(UUID id, String source, String type, Instant time, String subject,
                                              String tenantId, long subjectSeq, String partitionKey, String dataSchema,
                                              String traceparent) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put(SPECVERSION, SPEC_VERSION);
-        h.put(ID, id.toString());
-        h.put(SOURCE, source);
-        h.put(TYPE, type);
-        h.put(TIME, DateTimeFormatter.ISO_INSTANT.format(time));
-        if (subject != null) {
-            h.put(SUBJECT, subject);
-        }
-        if (dataSchema != null) {
-            h.put(DATASCHEMA, dataSchema);
-        }
-        h.put(TENANT_ID, tenantId);
-        h.put(SUBJECT_SEQ, Long.toString(subjectSeq));
-        h.put(PARTITION_KEY, partitionKey);
+        CloudEventBuilder event = CloudEventBuilder.v1()
+                .withId(id.toString())
+                .withSource(URI.create(source))
+                .withType(type)
+                .withTime(time.atOffset(ZoneOffset.UTC))
+                .withSubject(subject)
+                .withDataSchema(dataSchema == null ? null : URI.create(dataSchema))
+                .withDataContentType(CONTENT_TYPE)
+                .withExtension(TENANT_ID_EXTENSION, tenantId)
+                .withExtension(SUBJECT_SEQ_EXTENSION, subjectSeq)
+                .withExtension(PARTITION_KEY_EXTENSION, partitionKey);
         if (traceparent != null) {
-            h.put(TRACEPARENT, traceparent);
+            event.withExtension(TRACEPARENT_EXTENSION, traceparent);
         }
-        h.put(KAFKA_CONTENT_TYPE, CONTENT_TYPE);
-        Map<String, byte[]> bytes = new LinkedHashMap<>();
-        h.forEach((k, v) -> bytes.put(k, v.getBytes(StandardCharsets.UTF_8)));
-        return bytes;
+        RecordHeaders written = new RecordHeaders();
+        new CloudEventSerializer().serialize(null, written, event.build());
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        written.forEach(h -> headers.put(h.key(), h.value()));
+        // the SDK writes time as ISO_OFFSET_DATE_TIME, which trims a fraction's trailing zeros (.12Z); ce_time has
+        // always been ISO_INSTANT (.120Z), a fraction of 0, 3, 6 or 9 digits
+        headers.put(TIME, DateTimeFormatter.ISO_INSTANT.format(time).getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 }

@@ -95,6 +95,16 @@ class CloudEventHeadersTest {
     }
 
     @Test
+    void theTimeIsWrittenAsAnIsoInstantWithAFractionOfThreeSixOrNineDigits() {
+        for (String time : List.of("2026-03-02T09:15:00Z", "2026-03-02T09:15:00.120Z", "2026-03-02T09:15:00.100200Z",
+                "2026-03-02T09:15:00.000000001Z")) {
+            Map<String, byte[]> h = CloudEventHeaders.of(UUID.randomUUID(), SOURCE, "io.samtykke.consent.denied.v1",
+                    Instant.parse(time), null, "acme", "user-1", 2, null, null);
+            assertEquals(time, new String(h.get("ce_time"), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void theTypeFollowsTheResultingState() {
         for (ConsentEventType type : ConsentEventType.values()) {
             ConsentEvent e = SampleEvents.fullGrant();

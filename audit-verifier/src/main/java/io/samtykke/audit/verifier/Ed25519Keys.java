@@ -1,30 +1,34 @@
 package io.samtykke.audit.verifier;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
  * Ed25519 keys with the JDK's own implementation (Java 15+): raw 32-byte public keys as RFC 8032
  * and signed notes use them, and private keys as PKCS#8 PEM, the form {@code openssl genpkey
- * -algorithm ed25519} writes.
+ * -algorithm ed25519} writes. Bouncy Castle does what the JDK has no API for: the public key of a
+ * private key, and a raw public key to and from its SubjectPublicKeyInfo (RFC 8410).
  */
 public final class Ed25519Keys {
 
-    /** DER of an Ed25519 SubjectPublicKeyInfo up to the 32 key bytes (RFC 8410). */
-    private static final byte[] SPKI_PREFIX = hex("302a300506032b6570032100");
-    /** DER of an Ed25519 PKCS#8 v1 PrivateKeyInfo up to the 32 seed bytes (RFC 8410). */
-    private static final byte[] PKCS8_PREFIX = hex("302e020100300506032b657004220420");
+    /** id-Ed25519 (RFC 8410), without parameters. */
+    private static final AlgorithmIdentifier ED25519 = new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.101.112"));
     private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private static final String PEM_END = "-----END PRIVATE KEY-----";
 
@@ -45,19 +49,18 @@ public final class Ed25519Keys {
             throw new IllegalArgumentException("an Ed25519 private key has 32 bytes");
         }
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-            // the generator draws exactly the 32 private key bytes from its random source
-            generator.initialize(NamedParameterSpec.ED25519, new FixedBytes(seed));
-            KeyPair derived = generator.generateKeyPair();
             PrivateKey privateKey = KeyFactory.getInstance("Ed25519")
-                    .generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, seed)));
-            return new KeyPair(derived.getPublic(), privateKey);
+                    .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+            return new KeyPair(publicKey(new Ed25519PrivateKeyParameters(seed).generatePublicKey().getEncoded()), privateKey);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java runtime has no Ed25519", e);
         }
     }
 
-    /** Reads a PKCS#8 PEM private key ({@code -----BEGIN PRIVATE KEY-----}) and derives its public key. */
+    /**
+     * Reads a PKCS#8 PEM private key ({@code -----BEGIN PRIVATE KEY-----}) and derives its public key. The
+     * base64 between the lines may be broken anywhere or not at all (a key pasted into one line reads too).
+     */
     public static KeyPair fromPem(String pem) {
         String text = pem.strip();
         if (!text.startsWith(PEM_BEGIN) || !text.endsWith(PEM_END)) {
@@ -81,11 +84,17 @@ public final class Ed25519Keys {
 
     /** The 32-byte RFC 8032 encoding of a public key. */
     public static byte[] raw(PublicKey key) {
-        byte[] der = key.getEncoded();
-        if (der.length != SPKI_PREFIX.length + 32 || !Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
+        SubjectPublicKeyInfo info;
+        try {
+            info = SubjectPublicKeyInfo.getInstance(key.getEncoded());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an Ed25519 public key", e);
+        }
+        if (!ED25519.equals(info.getAlgorithm()) || info.getPublicKeyData().getPadBits() != 0
+                || info.getPublicKeyData().getOctets().length != 32) {
             throw new IllegalArgumentException("not an Ed25519 public key");
         }
-        return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
+        return info.getPublicKeyData().getOctets();
     }
 
     public static PublicKey publicKey(byte[] raw) {
@@ -93,41 +102,10 @@ public final class Ed25519Keys {
             throw new IllegalArgumentException("an Ed25519 public key has 32 bytes");
         }
         try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(concat(SPKI_PREFIX, raw)));
-        } catch (GeneralSecurityException e) {
+            byte[] der = new SubjectPublicKeyInfo(ED25519, raw).getEncoded();
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("not an Ed25519 public key", e);
-        }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
-
-    private static byte[] hex(String s) {
-        byte[] out = new byte[s.length() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return out;
-    }
-
-    /** A "random" source that yields the given bytes: how the JDK is made to derive a key pair from a seed. */
-    private static final class FixedBytes extends SecureRandom {
-
-        private final byte[] bytes;
-
-        FixedBytes(byte[] bytes) {
-            this.bytes = bytes.clone();
-        }
-
-        @Override
-        public void nextBytes(byte[] out) {
-            if (out.length != bytes.length) {
-                throw new IllegalStateException("expected a request for " + bytes.length + " bytes");
-            }
-            System.arraycopy(bytes, 0, out, 0, out.length);
         }
     }
 }

@@ -1,13 +1,19 @@
 package io.samtykke.audit.verifier;
 
+import org.apache.commons.csv.CSVException;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,8 +105,7 @@ public final class ExportVerifier {
             throw new VerificationException("a CSV export carries no checkpoint: give one");
         }
         trust(suppliedCheckpoint);
-        Csv csv = new Csv(export);
-        List<String> columns = csv.row(headerLine);
+        List<String> columns = Objects.requireNonNullElse(record(CSVParser.parse(headerLine, Csv.FORMAT).iterator()), List.of());
         for (String column : ExportFormat.CSV_COLUMNS) {
             if (!columns.contains(column)) {
                 throw new VerificationException("the CSV header has no column " + column);
@@ -108,8 +113,9 @@ public final class ExportVerifier {
         }
         complete = !columns.contains(ExportFormat.CSV_INCLUSION_PROOF);
         long lineNumber = 1;
+        Iterator<CSVRecord> records = CSVParser.parse(export, Csv.FORMAT).iterator();
         List<String> row;
-        while ((row = csv.next()) != null) {
+        while ((row = record(records)) != null) {
             lineNumber++;
             if (row.size() != columns.size()) {
                 throw new VerificationException("line " + lineNumber + " has " + row.size() + " columns, the header " + columns.size());
@@ -137,6 +143,18 @@ public final class ExportVerifier {
                 fields.put("inclusionProof", proof.isEmpty() ? List.of() : List.of((Object[]) proof.split(" ")));
             }
             check(lineNumber, fields);
+        }
+    }
+
+    /** The next record's fields, or null at the end. */
+    private static List<String> record(Iterator<CSVRecord> records) throws IOException, VerificationException {
+        try {
+            return records.hasNext() ? records.next().toList() : null;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CSVException malformed) {
+                throw new VerificationException("not valid CSV: " + malformed.getMessage());
+            }
+            throw e.getCause();
         }
     }
 

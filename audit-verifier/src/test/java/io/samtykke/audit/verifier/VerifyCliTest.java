@@ -128,6 +128,20 @@ class VerifyCliTest {
     }
 
     @Test
+    void aCsvFieldWithALineBreakAndQuotesReadsBackAsWrittenAndAnUnclosedQuoteIsInvalid() throws IOException {
+        LogEntry e = log.entries.get(4);
+        log.entries.set(4, new LogEntry(e.tenant(), e.seq(), e.eventId(), e.type(), e.source(), e.time(), "news\nletter \"weekly\"",
+                e.subject(), e.subjectSeq(), e.receivedAt(), e.data()));
+        Path checkpoint = write("cp.txt", log.checkpoint(25));
+        Outcome valid = verify(log.csv(), "--checkpoint", checkpoint.toString());
+        assertEquals(VerifyCli.VALID, valid.exit, valid.text);
+
+        List<String> rows = log.csv();
+        rows.add("\"25,unclosed");
+        assertInvalid(verify(rows, "--checkpoint", checkpoint.toString()), "not valid CSV: ");
+    }
+
+    @Test
     void aFilteredExportIsValidEntryByEntryThroughInclusionProofs() throws IOException {
         List<String> lines = log.ndjson(e -> "subject-1".equals(e.subject()));
         Outcome valid = verify(lines);
