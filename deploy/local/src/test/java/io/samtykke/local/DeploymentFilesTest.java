@@ -470,9 +470,12 @@ class DeploymentFilesTest {
                 // %test.foo.bar names the property foo.bar (in the test profile)
                 s.envNames.add(env(key.startsWith("%") ? key.substring(key.indexOf('.') + 1) : key));
             }
-            try (Stream<Path> files = Files.walk(dir.resolve("src/main/java"))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
-                    s.sources.add(read(f));
+            // every service depends on service-kit, whose mappings (rate limits, ...) it reads too
+            for (Path java : List.of(dir.resolve("src/main/java"), dir.resolveSibling("service-kit").resolve("src/main/java"))) {
+                try (Stream<Path> files = Files.walk(java)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                        s.sources.add(read(f));
+                    }
                 }
             }
             Pattern configProperty = Pattern.compile("@ConfigProperty\\s*\\(\\s*name\\s*=\\s*\"([^\"]+)\"");
