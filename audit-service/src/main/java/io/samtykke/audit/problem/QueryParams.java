@@ -1,11 +1,10 @@
 package io.samtykke.audit.problem;
 
+import io.samtykke.kit.json.StrictJson;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -44,11 +43,11 @@ public final class QueryParams {
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(OffsetDateTime.parse(value).toInstant());
-        } catch (DateTimeParseException e) {
-            throw invalid(name, "must be an RFC 3339 time such as 2026-05-01T10:00:00Z");
+        Instant instant = StrictJson.parse(value);
+        if (instant == null) {
+            throw invalid(name, "must be an RFC 3339 time with an offset between the years 1970 and 9999, such as 2026-05-01T10:00:00Z");
         }
+        return Optional.of(instant);
     }
 
     /** A filter value: null when absent or empty. */

@@ -18,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Clock;
@@ -75,7 +76,8 @@ public class LinkResource {
     @Operation(summary = "Links for one email to one person",
             description = "Signed (HMAC-SHA256) and expiring; they need no login. Put listUnsubscribe and listUnsubscribePost "
                     + "in the message's List-Unsubscribe and List-Unsubscribe-Post headers (and sign them with DKIM).")
-    public Uni<Links> create(@PathParam("subjectId") String subjectId, LinkRequest body) {
+    public Uni<Links> create(@PathParam("subjectId") String subjectId,
+                             @RequestBody(required = false, description = "None: links that stop all marketing") LinkRequest body) {
         Caller caller = callers.current();
         PreferenceRules.validateSubjectId(subjectId);
         LinkRequest request = body == null ? new LinkRequest(null, null, null) : body;

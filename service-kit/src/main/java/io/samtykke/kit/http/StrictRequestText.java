@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.kit.json.StrictJson;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,15 @@ public class StrictRequestText {
     @ServerRequestFilter(preMatching = true)
     public Optional<Response> check(ContainerRequestContext request) {
         UriInfo uri = request.getUriInfo();
-        for (PathSegment segment : uri.getPathSegments(true)) {
-            String problem = StrictJson.problemOf(segment.getPath());
+        // the raw path, decoded here once: UriInfo's decoded segments decode an escaped '%' (%25) a second time and throw
+        for (String segment : uri.getRequestUri().getRawPath().split("/")) {
+            String text;
+            try {
+                text = URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return Optional.of(refuse(uri, "the path has an invalid percent-encoding", "/path"));
+            }
+            String problem = StrictJson.problemOf(text);
             if (problem != null) {
                 return Optional.of(refuse(uri, "the path " + problem, "/path"));
             }
