@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A running service's OpenAPI document ({@code /q/openapi}) as the list of its operations, so that tests driven by
@@ -28,10 +30,11 @@ final class ApiDocument {
 
     /**
      * One operation; {@code body} is the JSON request body's schema, or null when it takes none; {@code page} when it
-     * answers a person's browser with HTML (its refusals are pages too, not problem+json).
+     * answers a person's browser with HTML (its refusals are pages too, not problem+json); {@code scopes} the roles its
+     * bearer security requirement names (empty when it has none).
      */
-    record Operation(String service, String method, String path, boolean secured, List<Parameter> parameters, JsonNode body,
-                     boolean bodyRequired, boolean page) {
+    record Operation(String service, String method, String path, boolean secured, Set<String> scopes, List<Parameter> parameters,
+                     JsonNode body, boolean bodyRequired, boolean page) {
 
         @Override
         public String toString() {
@@ -71,7 +74,9 @@ final class ApiDocument {
                 parameters.addAll(parameters(op.path("parameters")));
                 JsonNode body = op.path("requestBody").path("content").path("application/json").path("schema");
                 boolean secured = op.path("security").isArray() && !op.path("security").isEmpty();
-                operations.add(new Operation(service, method.getKey().toUpperCase(), path.getKey(), secured, parameters,
+                Set<String> scopes = new TreeSet<>();
+                op.path("security").forEach(requirement -> requirement.path("bearer").forEach(role -> scopes.add(role.asText())));
+                operations.add(new Operation(service, method.getKey().toUpperCase(), path.getKey(), secured, scopes, parameters,
                         body.isMissingNode() ? null : resolve(body), op.path("requestBody").path("required").asBoolean(false),
                         op.path("responses").toString().contains("\"text/html")));
             }

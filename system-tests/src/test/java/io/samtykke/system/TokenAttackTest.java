@@ -99,7 +99,7 @@ class TokenAttackTest {
         Map<String, String> readable = Map.of("consent-service", "/v1/purposes", "preference-service", "/v1/topics",
                 "audit-service", "/v1/entries");
         for (var e : readable.entrySet()) {
-            HttpResponse<String> ok = send(new Operation(e.getKey(), "GET", e.getValue(), true, List.of(), null, false, false), control);
+            HttpResponse<String> ok = send(new Operation(e.getKey(), "GET", e.getValue(), true, java.util.Set.of(), List.of(), null, false, false), control);
             assertEquals(200, ok.statusCode(), e + " with a valid token: " + ok.body());
         }
 
