@@ -13,6 +13,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,74 +23,76 @@ import java.util.Set;
 /**
  * All three services as real processes wired as in production (preference-service calls consent-service with its
  * own signed tokens; audit-service reads every topic), over the JVM's shared PostgreSQL and Kafka broker, trusting
- * one token key. Started once per test JVM, by the first test that asks, and stopped when the JVM ends.
+ * one token key. {@link #shared()} is started once per test JVM, by the first test that asks; {@link #start(String)} makes one
+ * of its own for a test that kills services. Both stop when the JVM ends.
  */
-final class Cluster {
+final class Cluster implements AutoCloseable {
 
     static final Set<String> AUDIENCES = Set.of(Tokens.CONSENT_AUDIENCE, Tokens.PREFERENCE_AUDIENCE, Tokens.AUDIT_AUDIENCE);
 
     private static Cluster shared;
 
-    final ServiceProcess consent;
-    final ServiceProcess preference;
-    final ServiceProcess audit;
+    private final Map<String, ServiceProcess> processes = new HashMap<>();
+    private final Map<String, Map<String, String>> settings = new HashMap<>();
     final Tokens tokens;
     private final PrivateKey signingKey;
 
-    private Cluster(ServiceProcess consent, ServiceProcess preference, ServiceProcess audit, Tokens tokens, PrivateKey signingKey) {
-        this.consent = consent;
-        this.preference = preference;
-        this.audit = audit;
+    private Cluster(Tokens tokens, PrivateKey signingKey) {
         this.tokens = tokens;
         this.signingKey = signingKey;
     }
 
+    /** The cluster the tests that do not stop services share. */
     static synchronized Cluster shared() throws Exception {
         if (shared == null) {
-            shared = start();
-            Cluster started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+            shared = start("cluster");
         }
         return shared;
     }
 
-    private static Cluster start() throws Exception {
+    /** A cluster of its own, on databases named after {@code name}, for a test that kills and restarts services. */
+    static Cluster start(String name) throws Exception {
         PostgresServer pg = PostgresServer.shared();
         Path keys = Files.createTempDirectory("cluster-keys");
         Tokens tokens = Tokens.inFolder(keys);
         PrivateKey signingKey = KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keys.resolve("jwt-private.pk8"))));
 
-        pg.ensureDatabase("consent_cluster");
-        Map<String, String> consentSettings = settings(pg, "consent_cluster");
+        pg.ensureDatabase("consent_" + name);
+        Map<String, String> consentSettings = settings(pg, "consent_" + name);
         consentSettings.put("quarkus.oidc.public-key", tokens.publicKey());
-        ServiceProcess consent = ServiceProcess.start("consent-service", ServiceProcess.freePort(), consentSettings);
+        Cluster cluster = new Cluster(tokens, signingKey);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        ServiceProcess consent = cluster.launch("consent-service", ServiceProcess.freePort(), consentSettings);
 
-        pg.ensureDatabase("preference_cluster");
-        Map<String, String> preferenceSettings = settings(pg, "preference_cluster");
+        pg.ensureDatabase("preference_" + name);
+        Map<String, String> preferenceSettings = settings(pg, "preference_" + name);
         preferenceSettings.put("samtykke.public-rate-limit.requests-per-second", "100000");
         preferenceSettings.put("samtykke.public-rate-limit.burst", "100000");
+        // its own consumer group: other tests' preference-services read the same topics from the same broker
+        preferenceSettings.put("samtykke.projection.group-id", "preference-projection-" + name);
         preferenceSettings.remove("samtykke.identifiers.master-key");
         preferenceSettings.put("quarkus.oidc.public-key", tokens.publicKey());
         preferenceSettings.put("samtykke.consent-service.url", consent.url(""));
         preferenceSettings.put("samtykke.consent-service.signing-key-file", keys.resolve("jwt-private.pk8").toString());
         preferenceSettings.put("samtykke.links.secret", Base64.getEncoder().encodeToString(random(32)));
-        ServiceProcess preference = ServiceProcess.start("preference-service", ServiceProcess.freePort(), preferenceSettings);
+        cluster.launch("preference-service", ServiceProcess.freePort(), preferenceSettings);
 
-        pg.ensureDatabase("audit_cluster");
+        pg.ensureDatabase("audit_" + name);
         Path auditKey = Files.createTempFile("audit-signing", ".pem");
         Files.writeString(auditKey, Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
-        Map<String, String> auditSettings = settings(pg, "audit_cluster");
+        Map<String, String> auditSettings = settings(pg, "audit_" + name);
         auditSettings.remove("samtykke.identifiers.master-key");
         auditSettings.put("quarkus.oidc.public-key", tokens.publicKey());
         auditSettings.put("quarkus.flyway.username", pg.user());
         auditSettings.put("quarkus.flyway.password", pg.password());
         auditSettings.put("quarkus.datasource.username", "audit_app");
-        auditSettings.put("quarkus.datasource.password", "audit-cluster");
+        auditSettings.put("quarkus.datasource.password", "audit-" + name);
         auditSettings.put("samtykke.audit.signing-key-file", auditKey.toString());
+        auditSettings.put("mp.messaging.incoming.events.group.id", "audit-service-" + name);
         auditSettings.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(random(32)));
-        ServiceProcess audit = ServiceProcess.start("audit-service", ServiceProcess.freePort(), auditSettings);
-        return new Cluster(consent, preference, audit, tokens, signingKey);
+        cluster.launch("audit-service", ServiceProcess.freePort(), auditSettings);
+        return cluster;
     }
 
     /**
@@ -103,13 +106,28 @@ final class Cluster {
         return settings;
     }
 
-    ServiceProcess service(String name) {
-        return switch (name) {
-            case "consent-service" -> consent;
-            case "preference-service" -> preference;
-            case "audit-service" -> audit;
-            default -> throw new IllegalArgumentException(name);
-        };
+    private synchronized ServiceProcess launch(String name, int port, Map<String, String> serviceSettings) throws Exception {
+        settings.put(name, serviceSettings);
+        ServiceProcess process = ServiceProcess.start(name, port, serviceSettings);
+        processes.put(name, process);
+        return process;
+    }
+
+    synchronized ServiceProcess service(String name) {
+        ServiceProcess process = processes.get(name);
+        if (process == null) {
+            throw new IllegalArgumentException(name);
+        }
+        return process;
+    }
+
+    /** kill -9 of {@code name}, then the same service on the same port and settings; returns the time from launch to ready. */
+    Duration killAndRestart(String name) throws Exception {
+        ServiceProcess old = service(name);
+        old.kill();
+        Instant launched = Instant.now();
+        launch(name, old.port(), settings.get(name));
+        return Duration.between(launched, Instant.now());
     }
 
     /** The claims of a valid token for all three services, before a test changes something. */
@@ -123,8 +141,10 @@ final class Cluster {
         return claims.jws().keyId("samtykke-dev").sign(signingKey);
     }
 
-    private void stop() {
-        for (ServiceProcess p : new ServiceProcess[] {audit, preference, consent}) {
+    /** Stops the services (the shared cluster is stopped when the JVM ends). */
+    @Override
+    public synchronized void close() {
+        for (ServiceProcess p : processes.values()) {
             try {
                 p.close();
             } catch (InterruptedException e) {
