@@ -111,17 +111,33 @@ public class StrictJson implements ObjectMapperCustomizer {
         return null;
     }
 
-    static final class StrictString extends StdScalarDeserializer<String> {
-        StrictString() {
-            super(String.class);
+    /** A value that must be a JSON string; {@link #convert} reads the text or refuses it with the reason. */
+    abstract static class FromString<T> extends StdScalarDeserializer<T> {
+        private final String expected;
+
+        FromString(Class<T> type, String expected) {
+            super(type);
+            this.expected = expected;
         }
 
         @Override
-        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
-                throw new Refused(p, "expected a string, not " + describe(p.currentToken()), String.class);
+                throw new Refused(p, "expected " + expected + ", not " + describe(p.currentToken()), handledType());
             }
-            String s = p.getText();
+            return convert(p, p.getText());
+        }
+
+        abstract T convert(JsonParser p, String s) throws Refused;
+    }
+
+    static final class StrictString extends FromString<String> {
+        StrictString() {
+            super(String.class, "a string");
+        }
+
+        @Override
+        String convert(JsonParser p, String s) throws Refused {
             String problem = problemOf(s);
             if (problem != null) {
                 throw new Refused(p, "the text " + problem, String.class);
@@ -141,18 +157,13 @@ public class StrictJson implements ObjectMapperCustomizer {
         }
     }
 
-    static final class StrictInstant extends StdScalarDeserializer<Instant> {
+    static final class StrictInstant extends FromString<Instant> {
         StrictInstant() {
-            super(Instant.class);
+            super(Instant.class, "an RFC 3339 date-time string such as 2026-03-05T18:41:02Z");
         }
 
         @Override
-        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_STRING) {
-                throw new Refused(p, "expected an RFC 3339 date-time string such as 2026-03-05T18:41:02Z, not "
-                        + describe(p.currentToken()), Instant.class);
-            }
-            String s = p.getText();
+        Instant convert(JsonParser p, String s) throws Refused {
             Instant instant = parse(s);
             if (instant == null) {
                 throw new Refused(p, "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "' is not an RFC 3339 date-time"
