@@ -1,6 +1,7 @@
 package io.samtykke.audit.privacy;
 
 import io.samtykke.audit.config.AuditConfig;
+import io.samtykke.kit.crypto.Hkdf;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -68,15 +69,15 @@ public class SubjectKeys {
         if (kek.length < 32) {
             throw new IllegalStateException("samtykke.audit.key-encryption-key must be at least 32 bytes");
         }
-        wrapping = new SecretKeySpec(hkdf(kek, "samtykke audit data key wrapping"), "AES");
-        pseudonymRoot = hkdf(kek, "samtykke audit subject pseudonyms");
+        wrapping = new SecretKeySpec(Hkdf.sha256(kek, "samtykke audit data key wrapping"), "AES");
+        pseudonymRoot = Hkdf.sha256(kek, "samtykke audit subject pseudonyms");
     }
 
     /** The subject's pseudonym in a tenant's log: the same for the same id, useless without the key. */
     public String pseudonym(String tenant, String subjectId) {
         try {
             Mac mac = HMAC.get();
-            mac.init(pseudonymKeys.computeIfAbsent(tenant, t -> new SecretKeySpec(hkdf(pseudonymRoot, "tenant " + t), "HmacSHA256")));
+            mac.init(pseudonymKeys.computeIfAbsent(tenant, t -> new SecretKeySpec(Hkdf.sha256(pseudonymRoot, "tenant " + t), "HmacSHA256")));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(subjectId.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
@@ -154,20 +155,5 @@ public class SubjectKeys {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return key;
-    }
-
-    /** HKDF-SHA-256 (RFC 5869) with an empty salt and 32 bytes of output. */
-    static byte[] hkdf(byte[] ikm, String info) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
-            byte[] prk = mac.doFinal(ikm);
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            mac.update(info.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 1);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

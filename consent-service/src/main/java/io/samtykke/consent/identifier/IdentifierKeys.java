@@ -1,5 +1,7 @@
 package io.samtykke.consent.identifier;
 
+import io.samtykke.kit.crypto.Hkdf;
+
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -26,8 +28,8 @@ final class IdentifierKeys {
         if (tenantKey.length < 32) {
             throw new IllegalArgumentException("identifier keys must be at least 32 bytes");
         }
-        this.encryption = new SecretKeySpec(hkdf(tenantKey, "samtykke identifiers encryption"), "AES");
-        this.index = new SecretKeySpec(hkdf(tenantKey, "samtykke identifiers blind index"), "HmacSHA256");
+        this.encryption = new SecretKeySpec(Hkdf.sha256(tenantKey, "samtykke identifiers encryption"), "AES");
+        this.index = new SecretKeySpec(Hkdf.sha256(tenantKey, "samtykke identifiers blind index"), "HmacSHA256");
     }
 
     static IdentifierKeys fromTenantKey(byte[] key) {
@@ -38,7 +40,7 @@ final class IdentifierKeys {
         if (masterKey.length < 32) {
             throw new IllegalArgumentException("samtykke.identifiers.master-key must be at least 32 bytes");
         }
-        return new IdentifierKeys(hkdf(masterKey, "samtykke tenant " + tenant));
+        return new IdentifierKeys(Hkdf.sha256(masterKey, "samtykke tenant " + tenant));
     }
 
     byte[] blindIndex(String type, String normalizedValue) {
@@ -74,21 +76,6 @@ final class IdentifierKeys {
             return new String(c.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("identifier ciphertext does not decrypt with this tenant's key", e);
-        }
-    }
-
-    /** HKDF-SHA-256 with an empty salt, 32 bytes of output (one expand block). */
-    private static byte[] hkdf(byte[] ikm, String info) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
-            byte[] prk = mac.doFinal(ikm);
-            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            mac.update(info.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 1);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

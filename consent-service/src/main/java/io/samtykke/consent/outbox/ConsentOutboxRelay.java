@@ -6,17 +6,16 @@ import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.EventJson;
+import io.samtykke.kit.db.DatabaseConnections;
 import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.kit.outbox.OutboxRelay;
 import io.samtykke.kit.outbox.OutboxSettings;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.Map;
 
@@ -43,14 +42,8 @@ public class ConsentOutboxRelay {
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String databaseUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String databaseUser;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String databasePassword;
+    @Inject
+    DatabaseConnections connections;
 
     private OutboxRelay relay;
 
@@ -61,8 +54,7 @@ public class ConsentOutboxRelay {
                 new OutboxSettings("consent-outbox-relay", "outbox", OutboxSlots.CHANNEL, OutboxSlots.LOCK_BASE,
                         OutboxSlots.COUNT, outbox.batchSize(), outbox.pollInterval(), outbox.stuckAfter()),
                 vertx, pool,
-                PgConnectOptions.fromUri(databaseUrl).setUser(databaseUser).setPassword(databasePassword),
-                kafka,
+                connections.options(), kafka,
                 row -> KafkaRecords.of(EventJson.read(row.payload(), ConsentEvent.class), row.traceparent()),
                 () -> TopicSetup.ensureTopics(kafka, outbox.topicPartitions(), outbox.topicReplicationFactor()),
                 metrics);

@@ -8,7 +8,6 @@ import jakarta.persistence.Table;
 
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.Objects;
 
 /** One published notice text (or URL + hash) of a purpose, in one language. Immutable. */
 @Entity
@@ -42,33 +41,7 @@ public class NoticeVersion extends PanacheEntityBase {
     @Column(name = "published_at")
     public Instant publishedAt;
 
-    /** Composite key: tenant, purpose, version and language. */
-    public static class Id implements Serializable {
-        public String tenantId;
-        public String purposeKey;
-        public String version;
-        public String language;
-
-        public Id() {
-        }
-
-        public Id(String tenantId, String purposeKey, String version, String language) {
-            this.tenantId = tenantId;
-            this.purposeKey = purposeKey;
-            this.version = version;
-            this.language = language;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Id other && Objects.equals(tenantId, other.tenantId)
-                    && Objects.equals(purposeKey, other.purposeKey) && Objects.equals(version, other.version)
-                    && Objects.equals(language, other.language);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(tenantId, purposeKey, version, language);
-        }
+    /** Composite key: tenant, purpose, version and language (a record: equality by value, as an id class needs). */
+    public record Id(String tenantId, String purposeKey, String version, String language) implements Serializable {
     }
 }

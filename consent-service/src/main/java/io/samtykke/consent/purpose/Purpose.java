@@ -16,7 +16,6 @@ import org.hibernate.type.SqlTypes;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Objects;
 
 /** A purpose in a tenant's catalog: what data is used for, on which channel, under which legal basis. */
 @Entity
@@ -61,27 +60,7 @@ public class Purpose extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** Composite key: tenant and purpose key. */
-    public static class Id implements Serializable {
-        public String tenantId;
-        public String key;
-
-        public Id() {
-        }
-
-        public Id(String tenantId, String key) {
-            this.tenantId = tenantId;
-            this.key = key;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Id other && Objects.equals(tenantId, other.tenantId) && Objects.equals(key, other.key);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(tenantId, key);
-        }
+    /** Composite key: tenant and purpose key (a record: equality by value, as an id class needs). */
+    public record Id(String tenantId, String key) implements Serializable {
     }
 }

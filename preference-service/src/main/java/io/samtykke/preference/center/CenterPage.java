@@ -11,19 +11,22 @@ public record CenterPage(
         String notice,
         String error,
         Labels labels,
-        List<PurposeRow> purposes,
-        List<TopicRow> topics,
+        List<Row> purposes,
+        List<Row> topics,
         List<String> alwaysSent) {
 
     public record Labels(String purposes, String topics, String always, String alwaysNote, String withdraw,
                          String unsubscribe, String unsubscribeAll, String unsubscribeAllNote, String nothing) {
     }
 
-    /** One purpose: withdrawable while it lets the tenant contact the person. */
-    public record PurposeRow(String key, String name, String description, String state, String stateLabel,
-                             boolean withdrawable) {
-    }
-
-    public record TopicRow(String key, String name, String description, boolean following, String stateLabel) {
+    /**
+     * One line of the page, as templates/choices.html shows it: a purpose (stoppable, by withdrawing, while it lets the
+     * tenant contact the person) or a topic (stoppable, by unsubscribing, while followed).
+     *
+     * @param data       the value of the line's {@code data-state} (purposes) or {@code data-following} (topics)
+     * @param stateClass the CSS classes of the state label
+     */
+    public record Row(String key, String name, String description, Object data, String stateClass, String stateLabel,
+                      boolean stoppable) {
     }
 }

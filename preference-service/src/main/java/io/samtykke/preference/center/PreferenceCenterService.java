@@ -5,8 +5,7 @@ import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.PurposeCategory;
 import io.samtykke.preference.center.CenterPage.Labels;
-import io.samtykke.preference.center.CenterPage.PurposeRow;
-import io.samtykke.preference.center.CenterPage.TopicRow;
+import io.samtykke.preference.center.CenterPage.Row;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.consentservice.ConsentServiceClient;
 import io.samtykke.preference.consentservice.ConsentServiceClient.Evidence;
@@ -71,7 +70,7 @@ public class PreferenceCenterService {
         return Uni.combine().all().unis(prefs, purposes, states, catalogTopics).asTuple().map(t -> {
             Preferences p = t.getItem1().preferences();
             CenterText text = CenterText.in(p.language(), link.language(), acceptLanguage);
-            List<PurposeRow> purposeRows = new ArrayList<>();
+            List<Row> purposeRows = new ArrayList<>();
             List<String> always = new ArrayList<>();
             t.getItem2().values().forEach(info -> {
                 String name = text.pick(info.names(), info.key());
@@ -89,16 +88,16 @@ public class PreferenceCenterService {
                 // a legitimate-interest purpose nobody objected to is on without any record: say so
                 String shown = active && info.legalBasis() != LegalBasis.CONSENT && state == ConsentState.NONE
                         ? "ACTIVE" : state.name();
-                purposeRows.add(new PurposeRow(info.key(), name, text.pick(info.descriptions(), ""), shown,
+                purposeRows.add(new Row(info.key(), name, text.pick(info.descriptions(), ""), shown, "state state-" + shown,
                         text.get("state." + shown), active));
             });
-            List<TopicRow> topicRows = new ArrayList<>();
+            List<Row> topicRows = new ArrayList<>();
             for (TopicView topic : t.getItem4()) {
                 boolean following = p.topics().contains(topic.key());
                 if (topic.active() || following) {
-                    topicRows.add(new TopicRow(topic.key(), text.pick(topic.names(), topic.key()),
-                            text.pick(topic.descriptions(), ""), following,
-                            text.get(following ? "following" : "notFollowing")));
+                    topicRows.add(new Row(topic.key(), text.pick(topic.names(), topic.key()),
+                            text.pick(topic.descriptions(), ""), following, "state",
+                            text.get(following ? "following" : "notFollowing"), following));
                 }
             }
             Labels labels = new Labels(text.get("purposes"), text.get("topics"), text.get("always"), text.get("alwaysNote"),

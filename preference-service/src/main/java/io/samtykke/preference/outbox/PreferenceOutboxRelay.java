@@ -6,12 +6,12 @@ import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.Topics;
+import io.samtykke.kit.db.DatabaseConnections;
 import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.kit.outbox.OutboxRelay;
 import io.samtykke.kit.outbox.OutboxRow;
 import io.samtykke.kit.outbox.OutboxSettings;
 import io.samtykke.preference.config.PreferenceConfig;
-import io.samtykke.preference.leader.LeaderLocks;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,7 +51,7 @@ public class PreferenceOutboxRelay {
     MeterRegistry metrics;
 
     @Inject
-    LeaderLocks connections;
+    DatabaseConnections connections;
 
     @Inject
     @Identifier("default-kafka-broker")

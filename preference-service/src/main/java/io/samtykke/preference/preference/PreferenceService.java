@@ -1,8 +1,6 @@
 package io.samtykke.preference.preference;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Channel;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.EventSchemas;
@@ -14,6 +12,7 @@ import io.samtykke.contract.Schemas;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.Problem;
 import io.samtykke.kit.problem.ProblemException;
+import io.samtykke.preference.json.JsonColumns;
 import io.samtykke.preference.outbox.PreferenceOutboxRelay;
 import io.samtykke.preference.problem.PreferenceProblem;
 import io.samtykke.preference.topic.TopicService;
@@ -63,7 +62,7 @@ public class PreferenceService {
     Clock clock;
 
     @Inject
-    ObjectMapper json;
+    JsonColumns json;
 
     /** Preferences as stored: version 0 (and no updatedAt) when the subject never stored any. */
     public record Stored(Preferences preferences, long version, Instant updatedAt) {
@@ -144,8 +143,8 @@ public class PreferenceService {
                         update preference set topics = $3::text::jsonb, frequency_caps = $4::text::jsonb, quiet_hours = $5::text::jsonb,
                             time_zone = $6, language = $7, preferred_channel = $8, version = $9, updated_at = $10
                         where tenant_id = $1 and subject_id = $2""")
-                .execute(Tuple.from(Arrays.asList(tenant, subjectId, write(p.topics()), write(p.frequencyCaps()),
-                        p.quietHours() == null ? null : write(p.quietHours()), p.timeZone(), p.language(),
+                .execute(Tuple.from(Arrays.asList(tenant, subjectId, json.write(p.topics()), json.write(p.frequencyCaps()),
+                        p.quietHours() == null ? null : json.write(p.quietHours()), p.timeZone(), p.language(),
                         p.preferredChannel() == null ? null : p.preferredChannel().name(), next.version(),
                         OffsetDateTime.ofInstant(next.updatedAt(), ZoneOffset.UTC))))
                 .replaceWithVoid();
@@ -194,25 +193,9 @@ public class PreferenceService {
     private Stored stored(Row r) {
         String quietHours = r.getString("quiet_hours");
         String channel = r.getString("preferred_channel");
-        Preferences p = new Preferences(read(r.getString("topics"), TOPICS), read(r.getString("frequency_caps"), CAPS),
-                quietHours == null ? null : read(quietHours, QUIET_HOURS),
+        Preferences p = new Preferences(json.read(r.getString("topics"), TOPICS), json.read(r.getString("frequency_caps"), CAPS),
+                quietHours == null ? null : json.read(quietHours, QUIET_HOURS),
                 r.getString("time_zone"), r.getString("language"), channel == null ? null : Channel.valueOf(channel));
         return new Stored(p.normalized(), r.getLong("version"), r.getOffsetDateTime("updated_at").toInstant());
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot store " + value, e);
-        }
-    }
-
-    private <T> T read(String value, TypeReference<T> type) {
-        try {
-            return json.readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored preferences are unreadable", e);
-        }
     }
 }

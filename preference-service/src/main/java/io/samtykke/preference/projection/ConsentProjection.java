@@ -7,7 +7,6 @@ import io.samtykke.contract.Topics;
 import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.smallrye.common.annotation.Identifier;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -42,10 +41,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public class ConsentProjection {
 
     private static final Logger LOG = Logger.getLogger(ConsentProjection.class);
-    private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
-
-    @Inject
-    Pool pool;
 
     @Inject
     PreferenceConfig config;
@@ -195,7 +190,7 @@ public class ConsentProjection {
         if (partitions.isEmpty()) {
             return;
         }
-        Map<Integer, Long> stored = ProjectionStore.storedOffsets(pool, Topics.CONSENT_EVENTS).await().atMost(DB_TIMEOUT);
+        Map<Integer, Long> stored = records.storedOffsets();
         for (TopicPartition tp : partitions) {
             Long next = stored.get(tp.partition());
             if (next == null) {

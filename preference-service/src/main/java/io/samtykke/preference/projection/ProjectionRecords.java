@@ -146,6 +146,11 @@ public class ProjectionRecords {
         return refused;
     }
 
+    /** The next offset to read of each partition of the events topic, as stored with the applied records. Blocking. */
+    Map<Integer, Long> storedOffsets() {
+        return ProjectionStore.storedOffsets(pool, Topics.CONSENT_EVENTS).await().atMost(DB_TIMEOUT);
+    }
+
     /**
      * Applies one poll's records with their partitions' next offsets; what cannot be read or applied is dead-lettered.
      * Throws, having stored nothing of the batch, on anything that is not the records' fault (an outage).

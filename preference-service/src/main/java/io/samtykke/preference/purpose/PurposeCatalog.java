@@ -1,9 +1,6 @@
 package io.samtykke.preference.purpose;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.Channel;
@@ -11,6 +8,7 @@ import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.PurposeCategory;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.consentservice.ConsentServiceClient;
+import io.samtykke.preference.json.JsonColumns;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -43,8 +41,6 @@ public class PurposeCatalog {
 
     private static final Logger LOG = Logger.getLogger(PurposeCatalog.class);
     private static final Duration RETRY_FAILED = Duration.ofSeconds(10);
-    private static final TypeReference<Map<String, String>> TEXTS = new TypeReference<>() {
-    };
 
     @Inject
     Pool pool;
@@ -56,7 +52,7 @@ public class PurposeCatalog {
     Clock clock;
 
     @Inject
-    ObjectMapper json;
+    JsonColumns json;
 
     @Inject
     PreferenceConfig config;
@@ -168,14 +164,6 @@ public class PurposeCatalog {
     private PurposeInfo info(Row r) {
         return new PurposeInfo(r.getString("key"), Channel.valueOf(r.getString("channel")),
                 PurposeCategory.valueOf(r.getString("category")), LegalBasis.valueOf(r.getString("legal_basis")),
-                read(r.getString("names")), read(r.getString("descriptions")), r.getBoolean("active"));
-    }
-
-    private Map<String, String> read(String value) {
-        try {
-            return json.readValue(value, TEXTS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+                json.texts(r.getString("names")), json.texts(r.getString("descriptions")), r.getBoolean("active"));
     }
 }

@@ -1,11 +1,9 @@
 package io.samtykke.preference.topic;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.problem.RequestErrors;
+import io.samtykke.preference.json.JsonColumns;
 import io.samtykke.preference.preference.PreferenceRules;
 import io.samtykke.preference.topic.TopicApi.TopicRequest;
 import io.samtykke.preference.topic.TopicApi.TopicView;
@@ -22,7 +20,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +31,6 @@ public class TopicService {
 
     static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
     private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
-    private static final TypeReference<Map<String, String>> TEXTS = new TypeReference<>() {
-    };
 
     @Inject
     Pool pool;
@@ -44,7 +39,7 @@ public class TopicService {
     Clock clock;
 
     @Inject
-    ObjectMapper json;
+    JsonColumns json;
 
     /** The stored topic and whether it was created (true) or replaced (false). */
     public record Put(TopicView topic, boolean created) {
@@ -85,7 +80,7 @@ public class TopicService {
                             purpose = excluded.purpose, active = excluded.active, updated_at = excluded.updated_at
                         returning key, names::text, descriptions::text, purpose, active, created_at, updated_at,
                                   (xmax = 0) as created""")
-                .execute(Tuple.from(List.of(tenant, key, write(body.names()), write(orEmpty(body.descriptions())),
+                .execute(Tuple.from(List.of(tenant, key, json.write(body.names()), json.write(orEmpty(body.descriptions())),
                         body.purpose(), body.active() == null || body.active(), now)))
                 .map(rows -> {
                     Row r = rows.iterator().next();
@@ -147,24 +142,8 @@ public class TopicService {
     }
 
     private TopicView view(Row r) {
-        return new TopicView(r.getString("key"), read(r.getString("names")), read(r.getString("descriptions")),
+        return new TopicView(r.getString("key"), json.texts(r.getString("names")), json.texts(r.getString("descriptions")),
                 r.getString("purpose"), r.getBoolean("active"), r.getOffsetDateTime("created_at").toInstant(),
                 r.getOffsetDateTime("updated_at").toInstant());
-    }
-
-    private String write(Map<String, String> texts) {
-        try {
-            return json.writeValueAsString(new LinkedHashMap<>(texts));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Map<String, String> read(String value) {
-        try {
-            return json.readValue(value, TEXTS);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored topic texts are unreadable", e);
-        }
     }
 }

@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.samtykke.kit.db.DatabaseConnections;
 import io.samtykke.kit.leader.LeaderLock;
 import io.samtykke.preference.config.PreferenceConfig;
-import io.samtykke.preference.leader.LeaderLocks;
 import io.samtykke.preference.webhook.WebhookQueue.Attempt;
 import io.samtykke.preference.webhook.WebhookQueue.Delivery;
 import io.samtykke.preference.webhook.WebhookQueue.Outcome;
@@ -56,7 +56,7 @@ public class WebhookDispatcher {
     PreferenceConfig config;
 
     @Inject
-    LeaderLocks leaderLocks;
+    DatabaseConnections connections;
 
     @Inject
     WebhookQueue queue;
@@ -95,7 +95,7 @@ public class WebhookDispatcher {
             return;
         }
         running = true;
-        lock = leaderLocks.create(WebhookQueue.CHANNEL, LOCK_ID, () -> signals.offer(WAKE));
+        lock = connections.leaderLock(WebhookQueue.CHANNEL, LOCK_ID, () -> signals.offer(WAKE));
         worker = new Thread(this::run, "webhook-dispatcher");
         worker.setDaemon(true);
         worker.start();

@@ -21,6 +21,8 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -83,9 +85,9 @@ public class StrictJson implements ObjectMapperCustomizer {
         mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         SimpleModule module = new SimpleModule("samtykke-strict-json");
-        module.addDeserializer(String.class, new StrictString());
+        module.addDeserializer(String.class, STRICT_STRING);
         module.addKeyDeserializer(String.class, new StrictKey());
-        module.addDeserializer(Instant.class, new StrictInstant());
+        module.addDeserializer(Instant.class, STRICT_INSTANT);
         mapper.registerModule(module);
         return mapper;
     }
@@ -111,24 +113,45 @@ public class StrictJson implements ObjectMapperCustomizer {
         return null;
     }
 
-    static final class StrictString extends StdScalarDeserializer<String> {
-        StrictString() {
-            super(String.class);
+    /**
+     * A value that must be a JSON string that {@code read} accepts: {@code read} gives null to refuse it, and
+     * {@code refusal} says why. One deserializer for every strictly read scalar, so they refuse alike.
+     */
+    static final class FromString<T> extends StdScalarDeserializer<T> {
+        private final String expected;
+        private final Function<String, T> read;
+        private final UnaryOperator<String> refusal;
+
+        FromString(Class<T> type, String expected, Function<String, T> read, UnaryOperator<String> refusal) {
+            super(type);
+            this.expected = expected;
+            this.read = read;
+            this.refusal = refusal;
         }
 
         @Override
-        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() != JsonToken.VALUE_STRING) {
-                throw new Refused(p, "expected a string, not " + describe(p.currentToken()), String.class);
+                throw new Refused(p, "expected " + expected + ", not " + describe(p.currentToken()), handledType());
             }
             String s = p.getText();
-            String problem = problemOf(s);
-            if (problem != null) {
-                throw new Refused(p, "the text " + problem, String.class);
+            T value = read.apply(s);
+            if (value == null) {
+                throw new Refused(p, refusal.apply(s), handledType());
             }
-            return s;
+            return value;
         }
     }
+
+    /** Text without C0 controls (but tab, line feed, carriage return) or lone surrogates. */
+    static final FromString<String> STRICT_STRING = new FromString<>(String.class, "a string",
+            s -> problemOf(s) == null ? s : null, s -> "the text " + problemOf(s));
+
+    /** RFC 3339 date-times with an offset, 1970 to 9999 only. */
+    static final FromString<Instant> STRICT_INSTANT = new FromString<>(Instant.class,
+            "an RFC 3339 date-time string such as 2026-03-05T18:41:02Z", StrictJson::parse,
+            s -> "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "' is not an RFC 3339 date-time"
+                    + " with an offset between the years 1970 and 9999, such as 2026-03-05T18:41:02Z");
 
     static final class StrictKey extends KeyDeserializer {
         @Override
@@ -138,27 +161,6 @@ public class StrictJson implements ObjectMapperCustomizer {
                 throw new Refused(ctxt.getParser(), "the key " + problem, String.class);
             }
             return key;
-        }
-    }
-
-    static final class StrictInstant extends StdScalarDeserializer<Instant> {
-        StrictInstant() {
-            super(Instant.class);
-        }
-
-        @Override
-        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_STRING) {
-                throw new Refused(p, "expected an RFC 3339 date-time string such as 2026-03-05T18:41:02Z, not "
-                        + describe(p.currentToken()), Instant.class);
-            }
-            String s = p.getText();
-            Instant instant = parse(s);
-            if (instant == null) {
-                throw new Refused(p, "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "' is not an RFC 3339 date-time"
-                        + " with an offset between the years 1970 and 9999, such as 2026-03-05T18:41:02Z", Instant.class);
-            }
-            return instant;
         }
     }
 
