@@ -21,13 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 @QuarkusTest
 class AppendOnlyTest {
 
+    /** A tenant of its own for each test (JUnit makes an instance per test). */
+    private final Auditor auditor = Auditor.newTenant();
+
     @Test
     void theServicesDatabaseRoleCannotUpdateDeleteOrTruncateEvidence() throws SQLException {
-        Auditor auditor = Auditor.newTenant();
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         auditor.awaitCheckpoint(1);
 
-        try (Connection c = Auditor.databaseAsService()) {
+        try (Connection c = Auditor.DATABASE_AS_SERVICE.connect()) {
             for (String table : List.of("audit_entry", "merkle_node", "audit_checkpoint")) {
                 for (String sql : List.of("update " + table + " set tenant_id = tenant_id where tenant_id = ?",
                         "delete from " + table + " where tenant_id = ?")) {
@@ -51,12 +53,11 @@ class AppendOnlyTest {
 
     @Test
     void evidenceCannotBeUpdatedDeletedOrTruncatedEvenByTheOwner() throws SQLException {
-        Auditor auditor = Auditor.newTenant();
         ConsentEvent sent = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 2));
         auditor.awaitCheckpoint(2);
 
-        try (Connection c = Auditor.database()) {
+        try (Connection c = Auditor.DATABASE.connect()) {
             for (String table : List.of("audit_entry", "merkle_node", "audit_checkpoint")) {
                 SQLException update = assertThrows(SQLException.class, () -> execute(c,
                         "update " + table + " set tenant_id = 'elsewhere' where tenant_id = ?", auditor.tenant));

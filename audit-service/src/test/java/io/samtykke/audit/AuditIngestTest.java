@@ -67,7 +67,7 @@ class AuditIngestTest {
         Auditor auditor = Auditor.newTenant();
         ConsentEvent sent = Events.send(Events.consent(auditor.tenant, "bertha-personal", "newsletter", ConsentState.GRANTED, 1));
         auditor.awaitEntries(1);
-        try (Connection c = Auditor.database();
+        try (Connection c = Auditor.DATABASE.connect();
              PreparedStatement s = c.prepareStatement("select entry, subject_ref, leaf_hash from audit_entry where tenant_id = ? and event_id = ?")) {
             s.setString(1, auditor.tenant);
             s.setObject(2, sent.eventId());
@@ -83,7 +83,7 @@ class AuditIngestTest {
                 assertArrayEquals(MerkleTree.leafHash(rs.getBytes(1)), rs.getBytes(3));
             }
         }
-        try (Connection c = Auditor.database();
+        try (Connection c = Auditor.DATABASE.connect();
              PreparedStatement s = c.prepareStatement("select count(*) from subject_key where tenant_id = ? and wrapped_key is not null")) {
             s.setString(1, auditor.tenant);
             try (ResultSet rs = s.executeQuery()) {

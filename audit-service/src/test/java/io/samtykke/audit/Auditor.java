@@ -7,36 +7,36 @@ import io.samtykke.audit.verifier.ExportVerifier;
 import io.samtykke.audit.verifier.NoteKey;
 import io.samtykke.audit.verifier.SignedNote;
 import io.samtykke.audit.verifier.VerificationException;
-import io.samtykke.testsupport.PostgresServer;
-import io.samtykke.testsupport.Tokens;
+import io.samtykke.testsupport.Database;
+import io.samtykke.testsupport.TenantClient;
+import org.awaitility.Awaitility;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Objects;
 import java.util.function.Supplier;
 
-import static io.restassured.RestAssured.given;
-
 /** An auditor of a tenant of its own, reading the log through the API as a real client. */
-public final class Auditor {
+public final class Auditor extends TenantClient {
 
-    public final String tenant;
+    /** The audit database as its owner (who can disable the triggers, as an attacker with DBA rights could). */
+    public static final Database DATABASE = Database.of(AuditTestResources.DATABASE);
+
+    /** The audit database as the service's application role. */
+    public static final Database DATABASE_AS_SERVICE = DATABASE.as(AuditTestResources.APP_ROLE,
+            AuditTestResources.APP_PASSWORD);
 
     private Auditor(String tenant) {
-        this.tenant = tenant;
+        super(tenant, DATABASE);
     }
 
     public static Auditor newTenant() {
-        return new Auditor("t-" + UUID.randomUUID().toString().substring(0, 8));
+        return new Auditor(newTenantId());
     }
 
     public static Auditor of(String tenant) {
@@ -44,12 +44,7 @@ public final class Auditor {
     }
 
     public RequestSpecification request() {
-        return as("auditor-1", "auditor");
-    }
-
-    /** A request with a token of this tenant for {@code subject} with {@code roles}. */
-    public RequestSpecification as(String subject, String... roles) {
-        return given().auth().oauth2(Tokens.forTests().mint(tenant, subject, roles));
+        return bearer("auditor-1", "auditor");
     }
 
     /** One page of entries with the given query parameters. */
@@ -114,39 +109,13 @@ public final class Auditor {
         }
     }
 
-    public static <T> T await(Supplier<T> probe, String what) {
+    private static <T> T await(Supplier<T> probe, String what) {
         return await(probe, what, Duration.ofSeconds(15));
     }
 
-    public static <T> T await(Supplier<T> probe, String what, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(what + " within " + timeout.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    /** A JDBC connection to the audit database as its owner (who can disable the triggers, as an attacker with DBA rights could). */
-    public static Connection database() throws SQLException {
-        PostgresServer pg = PostgresServer.shared();
-        return DriverManager.getConnection(pg.jdbcUrl(AuditDatabaseResource.DATABASE), pg.user(), pg.password());
-    }
-
-    /** A JDBC connection as the service's application role. */
-    public static Connection databaseAsService() throws SQLException {
-        PostgresServer pg = PostgresServer.shared();
-        return DriverManager.getConnection(pg.jdbcUrl(AuditDatabaseResource.DATABASE), AuditDatabaseResource.APP_ROLE,
-                AuditDatabaseResource.APP_PASSWORD);
+    /** Polls {@code probe} until it answers (not null), or fails after {@code timeout}; its answer. */
+    private static <T> T await(Supplier<T> probe, String what, Duration timeout) {
+        return Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(probe::get, Objects::nonNull);
     }
 }

@@ -29,9 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CheckpointAndProofTest {
 
+    /** A tenant of its own for each test (JUnit makes an instance per test). */
+    private final Auditor auditor = Auditor.newTenant();
+
     @Test
     void aSignedCheckpointSoonCoversNewEntriesAndItsRootIsTheEntriesTreeHash() throws Exception {
-        Auditor auditor = Auditor.newTenant();
         for (int i = 1; i <= 5; i++) {
             Events.send(Events.consent(auditor.tenant, "anna", "newsletter", i % 2 == 1 ? ConsentState.GRANTED : ConsentState.WITHDRAWN, i));
         }
@@ -49,7 +51,6 @@ class CheckpointAndProofTest {
 
     @Test
     void everyEntryIsProvenInTheTreeByIndexOrByEventId() {
-        Auditor auditor = Auditor.newTenant();
         for (int i = 1; i <= 11; i++) {
             Events.send(Events.consent(auditor.tenant, "s" + (i % 3), "newsletter", ConsentState.GRANTED, i / 3 + 1));
         }
@@ -73,7 +74,6 @@ class CheckpointAndProofTest {
 
     @Test
     void everyCheckpointIsStoredServedBySizeAndConsistentWithTheLatest() throws Exception {
-        Auditor auditor = Auditor.newTenant();
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 3 + round; i++) {
                 Events.send(Events.consent(auditor.tenant, "r" + round + "-" + i, "newsletter", ConsentState.GRANTED, 1));
@@ -85,7 +85,7 @@ class CheckpointAndProofTest {
         NoteKey key = auditor.publicKey();
 
         List<Long> sizes = new ArrayList<>();
-        try (Connection c = Auditor.database();
+        try (Connection c = Auditor.DATABASE.connect();
              PreparedStatement s = c.prepareStatement("select tree_size from audit_checkpoint where tenant_id = ? order by tree_size")) {
             s.setString(1, auditor.tenant);
             try (ResultSet rs = s.executeQuery()) {
@@ -112,14 +112,13 @@ class CheckpointAndProofTest {
 
     @Test
     void aLargerLogStoresEachCompleteSubtreeOnceAndProvesFromThem() throws Exception {
-        Auditor auditor = Auditor.newTenant();
         int n = 300;
         for (int i = 0; i < n; i++) {
             Events.send(Events.consent(auditor.tenant, "p" + i, "newsletter", ConsentState.GRANTED, 1));
         }
         Checkpoint checkpoint = auditor.awaitCheckpoint(n);
         assertEquals(n, checkpoint.size());
-        try (Connection c = Auditor.database();
+        try (Connection c = Auditor.DATABASE.connect();
              PreparedStatement s = c.prepareStatement("select count(*) from merkle_node where tenant_id = ?")) {
             s.setString(1, auditor.tenant);
             try (ResultSet rs = s.executeQuery()) {
@@ -141,7 +140,6 @@ class CheckpointAndProofTest {
 
     @Test
     void anEmptyLogHasTheSignedCheckpointOfTheEmptyTree() throws Exception {
-        Auditor auditor = Auditor.newTenant();
         Checkpoint empty = auditor.checkpoint();
         assertEquals(0, empty.size());
         assertArrayEquals(MerkleTree.emptyRoot(), empty.rootHash());
@@ -151,7 +149,6 @@ class CheckpointAndProofTest {
 
     @Test
     void proofsBeyondTheLatestCheckpointOrWithBadParametersAreRefused() {
-        Auditor auditor = Auditor.newTenant();
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         auditor.awaitCheckpoint(1);
         for (Map<String, Object> query : List.of(Map.<String, Object>of("index", 0, "treeSize", 2), Map.<String, Object>of("index", 1),

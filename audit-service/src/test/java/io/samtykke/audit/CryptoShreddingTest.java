@@ -25,9 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CryptoShreddingTest {
 
+    /** A tenant of its own for each test (JUnit makes an instance per test). */
+    private final Auditor auditor = Auditor.newTenant();
+
     @Test
     void destroyingAPersonsKeyErasesTheirPersonalValuesWhileEveryEntryStillVerifies() throws Exception {
-        Auditor auditor = Auditor.newTenant();
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1));
         Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.WITHDRAWN, 2));
@@ -35,7 +37,7 @@ class CryptoShreddingTest {
         Checkpoint before = auditor.awaitCheckpoint(3);
         List<Map<String, Object>> entriesBefore = auditor.entries(Map.of()).getList("entries");
 
-        auditor.as("dpo-1", "dpo").delete("/v1/subjects/anna/key").then().statusCode(204);
+        auditor.bearer("dpo-1", "dpo").delete("/v1/subjects/anna/key").then().statusCode(204);
 
         List<Map<String, Object>> annas = auditor.entries(Map.of("subject", "anna")).getList("entries");
         assertEquals(2, annas.size(), "the evidence stays: the entries are still found by the person's pseudonym");
@@ -65,7 +67,7 @@ class CryptoShreddingTest {
         ExportVerifier.Result verified = auditor.verify(auditor.export(Map.of()), null);
         assertTrue(verified.valid(), verified.message());
 
-        try (Connection c = Auditor.database();
+        try (Connection c = Auditor.DATABASE.connect();
              PreparedStatement s = c.prepareStatement("select count(*) from subject_key where tenant_id = ? and wrapped_key is not null")) {
             s.setString(1, auditor.tenant);
             try (ResultSet rs = s.executeQuery()) {
@@ -77,9 +79,8 @@ class CryptoShreddingTest {
 
     @Test
     void eventsAboutAnErasedPersonArrivingLaterKeepNoPersonalValues() {
-        Auditor auditor = Auditor.newTenant();
-        auditor.as("dpo-1", "dpo").delete("/v1/subjects/cecilie/key").then().statusCode(204);
-        auditor.as("dpo-1", "dpo").delete("/v1/subjects/cecilie/key").then().statusCode(204);
+        auditor.bearer("dpo-1", "dpo").delete("/v1/subjects/cecilie/key").then().statusCode(204);
+        auditor.bearer("dpo-1", "dpo").delete("/v1/subjects/cecilie/key").then().statusCode(204);
         ConsentEvent late = Events.send(Events.consent(auditor.tenant, "cecilie", "newsletter", ConsentState.WITHDRAWN, 7));
 
         Map<String, Object> entry = auditor.awaitEntries(1).get(0);
@@ -96,9 +97,8 @@ class CryptoShreddingTest {
 
     @Test
     void onlyADpoMayDestroyAKey() {
-        Auditor auditor = Auditor.newTenant();
         for (String role : List.of("auditor", "admin", "subject", "app")) {
-            auditor.as("someone", role).delete("/v1/subjects/anna/key").then().statusCode(403)
+            auditor.bearer("someone", role).delete("/v1/subjects/anna/key").then().statusCode(403)
                     .body("type", equalTo("https://samtykke.io/problems/forbidden"));
         }
     }

@@ -21,7 +21,7 @@ class RateLimitTest {
         Response limited = null;
         int allowed = 0;
         for (int i = 0; i < 10 && limited == null; i++) {
-            Response r = tenant.as("flooding-client", "auditor").get("/v1/checkpoint");
+            Response r = tenant.bearer("flooding-client", "auditor").get("/v1/checkpoint");
             if (r.statusCode() == 429) {
                 limited = r;
             } else {
@@ -36,7 +36,7 @@ class RateLimitTest {
         assertEquals(429, limited.jsonPath().getInt("status"));
         long retryAfter = Long.parseLong(limited.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= 2, "a token refills in 2 s: Retry-After " + retryAfter);
-        tenant.as("another-client", "auditor").get("/v1/checkpoint").then().statusCode(200);
+        tenant.bearer("another-client", "auditor").get("/v1/checkpoint").then().statusCode(200);
         Auditor.newTenant().request().get("/v1/checkpoint").then().statusCode(200);
     }
 }

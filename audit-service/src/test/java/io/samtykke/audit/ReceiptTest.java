@@ -24,9 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ReceiptTest {
 
+    /** A tenant of its own for each test (JUnit makes an instance per test). */
+    private final Auditor auditor = Auditor.newTenant();
+
     @Test
     void aReceiptCarriesTheConsentReceiptFieldsAndAProofTheVerifierAccepts() throws VerificationException {
-        Auditor auditor = Auditor.newTenant();
         Events.send(Events.consent(auditor.tenant, "bo", "sms-offers", ConsentState.GRANTED, 1));
         ConsentEvent grant = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
         auditor.awaitCheckpoint(2);
@@ -64,45 +66,42 @@ class ReceiptTest {
 
     @Test
     void aPersonReadsTheReceiptsOfTheirOwnRecordsOnly() {
-        Auditor auditor = Auditor.newTenant();
-        ConsentEvent annas = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
-        ConsentEvent bos = Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1));
+        ConsentEvent annas = grantNewsletter("anna");
+        ConsentEvent bos = grantNewsletter("bo");
         auditor.awaitCheckpoint(2);
-        auditor.as("anna", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
+        auditor.bearer("anna", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
                 .body("piiPrincipalId", equalTo("anna"));
-        auditor.as("anna", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(404);
-        auditor.as("anna", "app").get("/v1/receipts/" + annas.eventId()).then().statusCode(403);
+        auditor.bearer("anna", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(404);
+        auditor.bearer("anna", "app").get("/v1/receipts/" + annas.eventId()).then().statusCode(403);
     }
 
     @Test
     void afterErasureAReceiptIsStillTheErasedPersonsOwnAndNoOneElses() {
-        Auditor auditor = Auditor.newTenant();
-        ConsentEvent annas = Events.send(Events.consent(auditor.tenant, "anna", "newsletter", ConsentState.GRANTED, 1));
-        ConsentEvent bos = Events.send(Events.consent(auditor.tenant, "bo", "newsletter", ConsentState.GRANTED, 1));
+        ConsentEvent annas = grantNewsletter("anna");
+        ConsentEvent bos = grantNewsletter("bo");
         auditor.awaitCheckpoint(2);
-        auditor.as("dpo-1", "dpo").delete("/v1/subjects/anna/key").then().statusCode(204);
+        auditor.bearer("dpo-1", "dpo").delete("/v1/subjects/anna/key").then().statusCode(204);
         auditor.request().get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
                 .body("piiPrincipalId", equalTo("erased"));
 
         // "erased" is what anna's id now reads as, and a subject id consent-service accepts: it must not open her receipt
-        auditor.as("erased", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(404)
+        auditor.bearer("erased", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://samtykke.io/problems/not-found"));
-        auditor.as("bo", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(404)
+        auditor.bearer("bo", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(404)
                 .contentType("application/problem+json");
         // anna herself is still found by her pseudonym, and reads her record as erased
-        auditor.as("anna", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
+        auditor.bearer("anna", "subject").get("/v1/receipts/" + annas.eventId()).then().statusCode(200)
                 .body("consentReceiptID", equalTo(annas.eventId().toString()))
                 .body("piiPrincipalId", equalTo("erased"))
                 .body("record.erased", equalTo(true));
-        auditor.as("anna", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(404);
-        auditor.as("bo", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(200)
+        auditor.bearer("anna", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(404);
+        auditor.bearer("bo", "subject").get("/v1/receipts/" + bos.eventId()).then().statusCode(200)
                 .body("piiPrincipalId", equalTo("bo"));
     }
 
     @Test
     void onlyConsentRecordsHaveReceipts() {
-        Auditor auditor = Auditor.newTenant();
         ProducerRecord<String, byte[]> preference = Events.preference(auditor.tenant, "anna", 1, "ride-offers");
         Events.send(preference);
         auditor.awaitEntries(1);
@@ -111,5 +110,9 @@ class ReceiptTest {
         auditor.request().get("/v1/receipts/" + UUID.randomUUID()).then().statusCode(404)
                 .body("type", equalTo("https://samtykke.io/problems/not-found"));
         auditor.request().get("/v1/receipts/not-a-uuid").then().statusCode(400);
+    }
+
+    private ConsentEvent grantNewsletter(String subject) {
+        return Events.send(Events.consent(auditor.tenant, subject, "newsletter", ConsentState.GRANTED, 1));
     }
 }

@@ -16,7 +16,7 @@ final class Tamper {
 
     /** Runs {@code sql} (parameters: the tenant, then {@code args}) with the log's triggers off. */
     static void entries(String tenant, String sql, Object... args) {
-        try (Connection c = Auditor.database()) {
+        try (Connection c = Auditor.DATABASE.connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("alter table audit_entry disable trigger user");

@@ -3,31 +3,43 @@ package io.samtykke.consent;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
-import io.samtykke.testsupport.PostgresServer;
-import io.samtykke.testsupport.Tokens;
+import io.samtykke.testsupport.Database;
+import io.samtykke.testsupport.TenantClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.stream.Collectors;
 
-import static io.restassured.RestAssured.given;
+/** What tests need to talk to the service as a real client: a fresh tenant, tokens, requests, the database. */
+public final class Api extends TenantClient {
 
-/** What tests need to talk to the service as a real client: a fresh tenant, tokens, requests. */
-public final class Api {
-
-    public final String tenant;
+    /** The service's database, as its owner. */
+    public static final Database DATABASE = Database.of("consent");
 
     private Api(String tenant) {
-        this.tenant = tenant;
+        super(tenant, DATABASE);
     }
 
     /** A tenant of its own, so tests never see each other's data. */
     public static Api newTenant() {
-        return new Api("t-" + UUID.randomUUID().toString().substring(0, 8));
+        return new Api(newTenantId());
+    }
+
+    /** A tenant of its own whose catalog holds one consent purpose ({@link #consentPurpose}). */
+    public static Api withConsentPurpose(String key, String channel) {
+        Api api = newTenant();
+        api.consentPurpose(key, channel);
+        return api;
+    }
+
+    /** A fixed tenant, for settings that name a tenant (e.g. a per-tenant rate limit). */
+    public static Api tenant(String tenant) {
+        return new Api(tenant);
     }
 
     public RequestSpecification as(String role) {
@@ -35,16 +47,11 @@ public final class Api {
     }
 
     public RequestSpecification as(String role, String subject) {
-        return given().auth().oauth2(Tokens.forTests().mint(tenant, subject, role)).contentType(ContentType.JSON);
+        return bearer(subject, role).contentType(ContentType.JSON);
     }
 
     public RequestSpecification asSubject(String subjectId) {
         return as("subject", subjectId);
-    }
-
-    /** A fixed tenant, for settings that name a tenant (e.g. a per-tenant rate limit). */
-    public static Api tenant(String tenant) {
-        return new Api(tenant);
     }
 
     /** Creates an active purpose and publishes notice version "v1" in Danish. */
@@ -55,10 +62,15 @@ public final class Api {
                         "doubleOptIn", doubleOptIn,
                         "validity", validity == null ? "" : validity).entrySet().stream()
                         .filter(e -> !"".equals(e.getValue()))
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
+                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
                 .put("/v1/purposes/" + key).then().statusCode(201);
-        as("admin").body(Map.of("version", "v1", "language", "da", "text", "Ja tak til " + key + "."))
+        as("admin").body(Map.of("version", "v1", "language", "da", "text", noticeText(key)))
                 .post("/v1/purposes/" + key + "/notices").then().statusCode(201);
+    }
+
+    /** The text of notice "v1" that {@link #purpose} publishes. */
+    public static String noticeText(String purpose) {
+        return "Ja tak til " + purpose + ".";
     }
 
     public void consentPurpose(String key, String channel) {
@@ -69,35 +81,18 @@ public final class Api {
         Map<String, Object> change = action.equals("GRANT")
                 ? Map.of("purpose", purpose, "action", action, "noticeVersion", "v1")
                 : Map.of("purpose", purpose, "action", action);
-        return as("app").body(Map.of("changes", java.util.List.of(change))).post("/v1/subjects/" + subjectId + "/consents").then();
+        return as("app").body(Map.of("changes", List.of(change))).post("/v1/subjects/" + subjectId + "/consents").then();
+    }
+
+    /** When a grant recorded at {@code recordedAt} expires under a purpose valid for {@code validity} (ISO-8601). */
+    public static Instant expiry(String recordedAt, String validity) {
+        return Instant.parse(recordedAt).atOffset(ZoneOffset.UTC).plus(Period.parse(validity)).toInstant();
     }
 
     /** A Kafka header as a string, or null. */
-    public static String header(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> r, String name) {
+    public static String header(ConsumerRecord<String, byte[]> r, String name) {
         var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Counts rows straight from PostgreSQL, to prove what was (or was not) written. */
-    public long count(String sql, Object... args) {
-        return Long.parseLong(text(sql, args));
-    }
-
-    /** The first column of the first row, straight from PostgreSQL. */
-    public String text(String sql, Object... args) {
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password());
-             PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     public long records(String subjectId) {

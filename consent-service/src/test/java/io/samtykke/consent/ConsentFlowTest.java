@@ -13,7 +13,7 @@ import java.util.Map;
 import static io.samtykke.consent.Api.header;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The wiring end to end: an HTTP write lands in PostgreSQL and reaches a real Kafka consumer. */
@@ -22,8 +22,7 @@ class ConsentFlowTest {
 
     @Test
     void grantIsStoredAndPublishedToKafka() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
 
         String eventId = api.as("app").body(Map.of(
                         "changes", List.of(Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1")),
@@ -35,7 +34,7 @@ class ConsentFlowTest {
                 .body("records", hasSize(1))
                 .body("records[0].state", equalTo("GRANTED"))
                 .body("records[0].subjectSeq", equalTo(1))
-                .body("records[0].eventId", notNullValue())
+                .body("records[0].eventId", matchesPattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
                 .extract().path("records[0].eventId");
 
         assertEquals(1, api.records("anna"), "one immutable record in PostgreSQL");

@@ -1,6 +1,7 @@
 package io.samtykke.consent;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.samtykke.consent.purpose.PurposeService;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -11,7 +12,6 @@ import java.util.Map;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +27,7 @@ class ConsentWriteTest {
         api.purpose("necessary-cookies", "COOKIE", "CONTRACT", "NECESSARY", false, null);
         Instant occurred = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
 
-        api.as("app").header("User-Agent", "Mozilla/5.0 (iPhone)")
+        var written = api.as("app").header("User-Agent", "Mozilla/5.0 (iPhone)")
                 .body(Map.of("changes", List.of(
                                 Map.of("purpose", "analytics-cookies", "action", "GRANT", "noticeVersion", "v1"),
                                 Map.of("purpose", "marketing-cookies", "action", "DENY", "noticeVersion", "v1"),
@@ -39,24 +39,26 @@ class ConsentWriteTest {
                 .then().statusCode(201)
                 .body("records", hasSize(3))
                 .body("records.subjectSeq", equalTo(List.of(1, 2, 3)))
-                .body("records[0].expiresAt", notNullValue())
                 .body("records[1].state", equalTo("DENIED"))
                 .body("records[2].expiresAt", nullValue())
-                .body("records[0].receipt", startsWith("http"));
+                .body("records[0].receipt", startsWith("http"))
+                .extract().jsonPath();
+        assertEquals(Api.expiry(written.getString("records[0].recordedAt"), "P13M"),
+                Instant.parse(written.getString("records[0].expiresAt")), "a P13M purpose expires 13 months after the grant");
 
         assertEquals(3, api.records("visitor-1"));
         assertEquals(1, api.count("""
                 select count(*) from consent_record where tenant_id = ? and subject_id = 'visitor-1'
                   and purpose_key = 'analytics-cookies' and ip_prefix = '198.51.100.0/24' and user_agent is not null
-                  and occurred_at = ?::timestamptz and collection_point = 'cookie-banner' and notice_sha256 is not null
-                  and expires_at > recorded_at + interval '390 days'""", api.tenant, occurred.toString()));
+                  and occurred_at = ?::timestamptz and collection_point = 'cookie-banner' and notice_sha256 = ?
+                  and expires_at > recorded_at + interval '390 days'""", api.tenant, occurred.toString(),
+                PurposeService.sha256(Api.noticeText("analytics-cookies"))));
         assertEquals(3, api.count("select count(*) from outbox where tenant_id = ? and subject_id = 'visitor-1'", api.tenant));
     }
 
     @Test
     void oneBadToggleRejectsTheWholeRequestAndWritesNothing() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body(Map.of("changes", List.of(
                         Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1"),
                         Map.of("purpose", "does-not-exist", "action", "GRANT", "noticeVersion", "v1"))))
@@ -70,8 +72,7 @@ class ConsentWriteTest {
 
     @Test
     void withdrawingNeedsNothingButThePurpose() {
-        Api api = Api.newTenant();
-        api.consentPurpose("gps-tracking", "LOCATION");
+        Api api = Api.withConsentPurpose("gps-tracking", "LOCATION");
         api.change("carl", "gps-tracking", "GRANT").statusCode(201);
         api.as("app").body("{\"changes\":[{\"purpose\":\"gps-tracking\",\"action\":\"WITHDRAW\"}]}")
                 .post("/v1/subjects/carl/consents")
@@ -86,8 +87,7 @@ class ConsentWriteTest {
 
     @Test
     void aPurposeTakenOutOfUseTakesNoNewConsentButCanStillBeWithdrawn() {
-        Api api = Api.newTenant();
-        api.consentPurpose("sms-offers", "SMS");
+        Api api = Api.withConsentPurpose("sms-offers", "SMS");
         api.change("dag", "sms-offers", "GRANT").statusCode(201);
         api.as("admin").body(Map.of("names", Map.of("da", "SMS-tilbud"), "channel", "SMS", "legalBasis", "CONSENT",
                 "category", "MARKETING", "active", false)).put("/v1/purposes/sms-offers").then().statusCode(200);
@@ -102,8 +102,7 @@ class ConsentWriteTest {
 
     @Test
     void illegalTransitionsAreRefusedWithTheReason() {
-        Api api = Api.newTenant();
-        api.consentPurpose("sms-offers", "SMS");
+        Api api = Api.withConsentPurpose("sms-offers", "SMS");
         api.change("dina", "sms-offers", "GRANT").statusCode(201);
         api.change("dina", "sms-offers", "DENY").statusCode(409)
                 .contentType("application/problem+json")
@@ -135,8 +134,7 @@ class ConsentWriteTest {
 
     @Test
     void grantWithoutNoticeVersionOrWithAnUnpublishedOneIsRefused() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "GRANT"))))
                 .post("/v1/subjects/gus/consents").then().statusCode(400)
                 .body("errors[0].pointer", equalTo("/changes/0/noticeVersion"));
@@ -148,8 +146,7 @@ class ConsentWriteTest {
 
     @Test
     void occurredAtInTheFutureIsRefused() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1")),
                         "evidence", Map.of("occurredAt", Instant.now().plusSeconds(3600).toString())))
                 .post("/v1/subjects/hans/consents").then().statusCode(422)
@@ -160,8 +157,7 @@ class ConsentWriteTest {
 
     @Test
     void malformedJsonInvalidEnumsAndOversizedRequestsAreProblems() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body("{\"changes\": [").post("/v1/subjects/ida/consents").then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://samtykke.io/problems/malformed-json"));
@@ -194,8 +190,7 @@ class ConsentWriteTest {
 
     @Test
     void samePurposeTwiceInOneRequestIsRefused() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body(Map.of("changes", List.of(
                         Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1"),
                         Map.of("purpose", "newsletter", "action", "WITHDRAW"))))

@@ -1,15 +1,13 @@
 package io.samtykke.consent;
 
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import io.samtykke.testsupport.PostgresServer;
+import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -31,8 +30,7 @@ class IdempotencyAndEtagTest {
 
     @Test
     void aRetriedRequestReturnsTheFirstAnswerAndWritesNothing() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         String key = "\"" + UUID.randomUUID() + "\"";
         String first = api.as("app").header("Idempotency-Key", key).body(grant("newsletter"))
                 .post("/v1/subjects/anna/consents").then().statusCode(201).extract().asString();
@@ -49,13 +47,11 @@ class IdempotencyAndEtagTest {
 
     @Test
     void aRetrySentWhileTheFirstRequestIsStillRunningGetsTheFirstAnswer() throws Exception {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.change("dora", "newsletter", "DENY").statusCode(201);
         String key = UUID.randomUUID().toString();
-        PostgresServer pg = PostgresServer.shared();
         ExecutorService clients = Executors.newFixedThreadPool(2);
-        try (Connection blocker = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password())) {
+        try (Connection blocker = Api.DATABASE.connect()) {
             // hold dora's row, so the first request and its retry are both in flight at the same time
             blocker.setAutoCommit(false);
             try (PreparedStatement lock = blocker.prepareStatement("select seq from subject where tenant_id = ? and subject_id = 'dora' for update")) {
@@ -65,9 +61,9 @@ class IdempotencyAndEtagTest {
             Callable<ExtractableResponse<Response>> send = () -> api.as("app").header("Idempotency-Key", key).header("If-Match", "\"1\"")
                     .body(grant("newsletter")).post("/v1/subjects/dora/consents").then().extract();
             Future<ExtractableResponse<Response>> first = clients.submit(send);
-            Thread.sleep(300);
+            awaitWritesWaitingForTheSubjectLock(1);
             Future<ExtractableResponse<Response>> retry = clients.submit(send);
-            Thread.sleep(300);
+            awaitWritesWaitingForTheSubjectLock(2);
             blocker.commit();
             ExtractableResponse<Response> a = first.get(20, TimeUnit.SECONDS);
             ExtractableResponse<Response> b = retry.get(20, TimeUnit.SECONDS);
@@ -82,8 +78,7 @@ class IdempotencyAndEtagTest {
 
     @Test
     void theSameKeyWithAnotherBodyIsRefused() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.consentPurpose("sms-offers", "SMS");
         String key = UUID.randomUUID().toString();
         api.as("app").header("Idempotency-Key", key).body(grant("newsletter"))
@@ -97,8 +92,7 @@ class IdempotencyAndEtagTest {
 
     @Test
     void keysAreScopedToTheClient() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         String key = UUID.randomUUID().toString();
         api.as("app", "app-one").header("Idempotency-Key", key).body(grant("newsletter"))
                 .post("/v1/subjects/cleo/consents").then().statusCode(201);
@@ -109,8 +103,7 @@ class IdempotencyAndEtagTest {
 
     @Test
     void ifMatchPreventsLostUpdates() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         String etag = api.as("app").get("/v1/subjects/dan/consents").then().statusCode(200)
                 .header("ETag", "\"0\"").extract().header("ETag");
         api.as("app").header("If-Match", etag).body(grant("newsletter"))
@@ -127,8 +120,7 @@ class IdempotencyAndEtagTest {
 
     @Test
     void concurrentWritesToOneSubjectGetDenseSequenceNumbers() throws Exception {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         int n = 20;
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         List<java.util.concurrent.Future<Integer>> futures = new java.util.ArrayList<>();
@@ -143,5 +135,13 @@ class IdempotencyAndEtagTest {
         assertEquals(n, api.records("eva"));
         assertEquals(n, api.count("select count(distinct subject_seq) from consent_record where tenant_id = ? and subject_id = 'eva' and subject_seq between 1 and ?",
                 api.tenant, n));
+    }
+
+    /** Waits until {@code count} writes are in flight, waiting in PostgreSQL for a subject's row lock. */
+    private static void awaitWritesWaitingForTheSubjectLock(int count) {
+        await(count + " writes waiting for the subject's row lock").atMost(Duration.ofSeconds(20))
+                .until(() -> Api.DATABASE.count("""
+                        select count(*) from pg_stat_activity
+                        where datname = 'consent' and wait_event_type = 'Lock' and query like '%insert into subject%'"""), n -> n == count);
     }
 }

@@ -16,8 +16,7 @@ class IdentifierTest {
 
     @Test
     void identifiersAreStoredEncryptedAndAWithdrawalByEmailReachesTheSubject() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body(Map.of(
                         "changes", List.of(Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1")),
                         "identifiers", List.of(Map.of("type", "EMAIL", "value", "Anna.Hansen@Example.DK"))))
@@ -42,8 +41,7 @@ class IdentifierTest {
 
     @Test
     void anUnknownOrInvalidIdentifierChangesNothing() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.as("app").body(Map.of("identifier", Map.of("type", "EMAIL", "value", "nobody@example.dk"),
                         "changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW"))))
                 .post("/v1/identifiers/consents").then().statusCode(404).contentType("application/problem+json");
@@ -60,8 +58,7 @@ class IdentifierTest {
 
     @Test
     void aChangeByIdentifierWritesEveryOwnerOrNone() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         // two people share a family address: A has withdrawn, B is granted
         api.change("a-owner", "newsletter", "GRANT").statusCode(201);
         api.change("a-owner", "newsletter", "WITHDRAW").statusCode(201);

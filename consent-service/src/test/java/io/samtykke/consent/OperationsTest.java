@@ -3,6 +3,7 @@ package io.samtykke.consent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.samtykke.contract.Topics;
 import io.samtykke.testsupport.KafkaBroker;
+import io.samtykke.testsupport.PlatformEndpointsContract;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -14,30 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** What an operator relies on: readiness over the real database and broker, metrics, API docs. */
 @QuarkusTest
-class OperationsTest {
+class OperationsTest extends PlatformEndpointsContract {
 
-    @Test
-    void readinessChecksTheDatabaseAndKafka() {
-        given().get("/q/health/ready").then().statusCode(200)
-                .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Reactive PostgreSQL connections health check", "Kafka connection health check"));
-    }
-
-    @Test
-    void swaggerUiAndOpenApiDocumentEveryEndpoint() {
-        given().get("/q/swagger-ui/").then().statusCode(200);
-        given().accept("application/json").get("/q/openapi").then().statusCode(200)
-                .body("paths.keySet()", hasItems("/v1/purposes", "/v1/purposes/{key}", "/v1/purposes/{key}/notices",
-                        "/v1/subjects/{subjectId}/consents", "/v1/subjects/{subjectId}/consents/history",
-                        "/v1/consents/query", "/v1/identifiers/consents"));
+    OperationsTest() {
+        super(List.of("Reactive PostgreSQL connections health check", "Kafka connection health check"),
+                List.of("get /v1/purposes", "get /v1/purposes/{key}", "put /v1/purposes/{key}",
+                        "get /v1/purposes/{key}/notices", "post /v1/purposes/{key}/notices",
+                        "post /v1/subjects/{subjectId}/consents", "get /v1/subjects/{subjectId}/consents",
+                        "get /v1/subjects/{subjectId}/consents/history", "post /v1/consents/query",
+                        "put /v1/subjects/{subjectId}/identifiers", "get /v1/subjects/{subjectId}/identifiers",
+                        "post /v1/identifiers/consents"));
     }
 
     @Test
@@ -54,8 +45,6 @@ class OperationsTest {
 
     @Test
     void metricsShowTheOutbox() {
-        given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("samtykke_outbox_backlog"))
-                .body(containsString("samtykke_outbox_published_total"));
+        assertMetricsShow("samtykke_outbox_backlog", "samtykke_outbox_published_total");
     }
 }

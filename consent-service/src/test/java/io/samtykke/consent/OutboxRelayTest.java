@@ -4,7 +4,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.samtykke.consent.outbox.ConsentOutboxRelay;
 import io.samtykke.consent.outbox.OutboxSlots;
 import io.samtykke.contract.Topics;
-import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.TopicReader;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import java.util.stream.LongStream;
 import static io.restassured.RestAssured.given;
 import static io.samtykke.consent.Api.header;
 import static org.hamcrest.Matchers.containsString;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,8 +43,7 @@ class OutboxRelayTest {
 
     @Test
     void eachSubjectsEventsArriveInTheOrderTheyWereWritten() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         List<String> subjects = List.of("s1", "s2", "s3");
         for (int i = 0; i < 8; i++) {
             for (String s : subjects) {
@@ -61,8 +59,7 @@ class OutboxRelayTest {
 
     @Test
     void changesWrittenWhileTheRelayIsDownArePublishedWhenItComesBack() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         relay.stop();
         for (int i = 0; i < 6; i++) {
             api.change("down-" + (i % 2), "newsletter", i < 2 ? "GRANT" : (i < 4 ? "WITHDRAW" : "GRANT")).statusCode(201);
@@ -80,8 +77,7 @@ class OutboxRelayTest {
 
     @Test
     void aCrashBetweenPublishingAndMarkingRepublishesWithTheSameEventIds() throws Exception {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         for (int i = 0; i < 4; i++) {
             api.change("crash", "newsletter", i % 2 == 0 ? "GRANT" : "WITHDRAW").statusCode(201);
         }
@@ -103,13 +99,11 @@ class OutboxRelayTest {
 
     @Test
     void aSlotLockedByAnotherInstanceMidBatchIsLeftToItUntilItsTransactionEnds() throws Exception {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         String mine = "owner-a";
         String theirs = firstSubjectInAnotherSlot(api.tenant, mine);
         int theirSlot = OutboxSlots.slotOf(api.tenant, theirs);
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection other = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password());
+        try (Connection other = Api.DATABASE.connect();
              TopicReader reader = new TopicReader(Topics.CONSENT_EVENTS)) {
             // "another instance" is publishing that slot: it holds the slot's lock in its transaction
             other.setAutoCommit(false);
@@ -128,8 +122,7 @@ class OutboxRelayTest {
 
     @Test
     void anOutboxRowThatCannotBecomeARecordHoldsBackOnlyItsSubjectAndIsReportedWithItsCause() throws Exception {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         api.change("victim", "newsletter", "GRANT").statusCode(201);
         try (TopicReader reader = new TopicReader(Topics.CONSENT_EVENTS)) {
             reader.await(r -> api.tenant.equals(header(r, "ce_tenantid")), 1, Duration.ofSeconds(20));
@@ -164,10 +157,8 @@ class OutboxRelayTest {
 
     @Test
     void anOutboxNobodyPublishesWhileKafkaAnswersTurnsLivenessDownAndUpAgainWhenItDrains() throws Exception {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection hung = DriverManager.getConnection(pg.jdbcUrl("consent"), pg.user(), pg.password())) {
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
+        try (Connection hung = Api.DATABASE.connect()) {
             // a hung instance sits on every slot
             hung.setAutoCommit(false);
             try (Statement s = hung.createStatement()) {
@@ -184,17 +175,8 @@ class OutboxRelayTest {
     }
 
     private static void awaitLiveness(int status, Duration timeout) {
-        long deadline = System.currentTimeMillis() + timeout.toMillis();
-        while (given().get("/q/health/live").statusCode() != status) {
-            assertTrue(System.currentTimeMillis() < deadline, "liveness did not turn " + status + ": "
-                    + given().get("/q/health/live").asString());
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        await("liveness turns " + status).atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> given().get("/q/health/live").then().statusCode(status));
     }
 
     private static String firstSubjectInAnotherSlot(String tenant, String subject) {

@@ -85,8 +85,7 @@ class PurposeCatalogTest {
 
     @Test
     void theDatabaseItselfRefusesToChangeAPublishedNotice() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> api.count(
                 "with u as (update notice_version set text = 'edited' where tenant_id = ? returning 1) select count(*) from u",
                 api.tenant));

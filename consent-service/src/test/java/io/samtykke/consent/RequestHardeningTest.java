@@ -21,8 +21,7 @@ class RequestHardeningTest {
 
     @Test
     void aMisspeltFieldIsRefusedWithItsPointerInsteadOfBeingIgnored() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
 
         // "occuredAt": without the check this was a 201 with the server time as occurredAt
         api.as("app").body("""
@@ -73,8 +72,7 @@ class RequestHardeningTest {
 
     @Test
     void controlCharactersInEvidenceAreRefusedBeforeTheDatabaseSeesThem() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
 
         // PostgreSQL refuses 0x00 in text: without the check this was a 500
         api.as("app").body(Map.of("changes", List.of(Map.of("purpose", "newsletter", "action", "GRANT", "noticeVersion", "v1")),
@@ -114,8 +112,7 @@ class RequestHardeningTest {
      */
     @Test
     void requestsWhoseEventWouldBreakTheContractAreRefusedAndStoreNothing() {
-        Api api = Api.newTenant();
-        api.consentPurpose("newsletter", "EMAIL");
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
         String grant = "{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}";
         Map<String, String> refused = new java.util.LinkedHashMap<>();
         refused.put("{\"changes\":[" + grant + "],\"evidence\":{\"occurredAt\":\"0000-01-01T00:00:00Z\"}}", "/evidence/occurredAt");

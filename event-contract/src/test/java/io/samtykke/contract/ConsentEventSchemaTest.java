@@ -1,42 +1,39 @@
 package io.samtykke.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.samtykke.contract.SchemaValidation.assertValid;
+import static io.samtykke.contract.SchemaValidation.constants;
+import static io.samtykke.contract.SchemaValidation.enumOf;
+import static io.samtykke.contract.SchemaValidation.names;
+import static io.samtykke.contract.SchemaValidation.required;
+import static io.samtykke.contract.SchemaValidation.schemaFile;
+import static io.samtykke.contract.SchemaValidation.tree;
+import static io.samtykke.contract.SchemaValidation.violations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConsentEventSchemaTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
     void aFullConsentEventSerializedByEventJsonIsValid() {
-        String json = EventJson.write(SampleEvents.fullGrant());
-        assertEquals(List.of(), SchemaValidation.violations(Schemas.CONSENT_EVENT, json), json);
+        assertValid(Schemas.CONSENT_EVENT, SampleEvents.fullGrant());
     }
 
     @Test
     void aSystemExpiryWithoutNoticeOrClientDataIsValid() {
-        String json = EventJson.write(SampleEvents.systemExpiry());
-        assertEquals(List.of(), SchemaValidation.violations(Schemas.CONSENT_EVENT, json), json);
+        assertValid(Schemas.CONSENT_EVENT, SampleEvents.systemExpiry());
     }
 
     @Test
@@ -44,18 +41,16 @@ class ConsentEventSchemaTest {
         for (ConsentEventType type : ConsentEventType.values()) {
             for (Channel channel : Channel.values()) {
                 for (LegalBasis basis : LegalBasis.values()) {
-                    ConsentEvent e = with(SampleEvents.fullGrant(), type.state(), channel, basis);
-                    String json = EventJson.write(e);
-                    assertEquals(List.of(), SchemaValidation.violations(Schemas.CONSENT_EVENT, json), json);
+                    assertValid(Schemas.CONSENT_EVENT, SampleEvents.fullGrant(type.state(), channel, basis));
                 }
             }
         }
     }
 
     @Test
-    void theSerializedFieldsAreExactlyTheSchemaProperties() throws IOException {
-        JsonNode event = JSON.readTree(EventJson.write(SampleEvents.fullGrant()));
-        JsonNode schema = schemaFile();
+    void theSerializedFieldsAreExactlyTheSchemaProperties() {
+        JsonNode event = tree(SampleEvents.fullGrant());
+        JsonNode schema = schemaFile(Schemas.CONSENT_EVENT);
         assertEquals(names(schema.get("properties")), names(event), "top-level fields");
         JsonNode defs = schema.get("definitions");
         assertEquals(names(defs.get("notice").get("properties")), names(event.get("notice")), "notice fields");
@@ -67,16 +62,13 @@ class ConsentEventSchemaTest {
     }
 
     @Test
-    void theRequiredFieldsAreTheOnesTheJavaProducerAlwaysWrites() throws IOException {
-        JsonNode minimal = JSON.readTree(EventJson.write(SampleEvents.systemExpiry()));
-        Set<String> required = new HashSet<>();
-        schemaFile().get("required").forEach(n -> required.add(n.asText()));
-        assertEquals(names(minimal), required);
+    void theRequiredFieldsAreTheOnesTheJavaProducerAlwaysWrites() {
+        assertEquals(names(tree(SampleEvents.systemExpiry())), required(schemaFile(Schemas.CONSENT_EVENT)));
     }
 
     @Test
-    void theSchemaEnumsAreExactlyTheJavaEnums() throws IOException {
-        JsonNode p = schemaFile().get("properties");
+    void theSchemaEnumsAreExactlyTheJavaEnums() {
+        JsonNode p = schemaFile(Schemas.CONSENT_EVENT).get("properties");
         assertEquals(constants(Channel.values()), enumOf(p.get("channel")));
         assertEquals(constants(PurposeCategory.values()), enumOf(p.get("category")));
         assertEquals(constants(LegalBasis.values()), enumOf(p.get("legalBasis")));
@@ -86,7 +78,7 @@ class ConsentEventSchemaTest {
                 .map(t -> t.state().name()).collect(Collectors.toSet());
         assertEquals(statesWithAType, enumOf(p.get("state")));
         assertEquals(constants(ActorType.values()),
-                enumOf(schemaFile().at("/definitions/evidence/properties/actor/properties/type")));
+                enumOf(schemaFile(Schemas.CONSENT_EVENT).at("/definitions/evidence/properties/actor/properties/type")));
     }
 
     @Test
@@ -97,10 +89,8 @@ class ConsentEventSchemaTest {
         assertEquals(minimal, EventJson.read(EventJson.write(minimal), ConsentEvent.class));
     }
 
-    static Stream<String> requiredFields() throws IOException {
-        List<String> fields = new ArrayList<>();
-        schemaFile().get("required").forEach(n -> fields.add(n.asText()));
-        return fields.stream();
+    static Stream<String> requiredFields() {
+        return required(schemaFile(Schemas.CONSENT_EVENT)).stream().sorted();
     }
 
     @ParameterizedTest
@@ -154,52 +144,10 @@ class ConsentEventSchemaTest {
     void ipv6PrefixesAreAccepted() {
         ObjectNode event = tree(SampleEvents.fullGrant());
         ((ObjectNode) event.get("evidence")).put("ipPrefix", "2001:db8:1234::/48");
-        assertEquals(List.of(), SchemaValidation.violations(Schemas.CONSENT_EVENT, event.toString()));
+        assertEquals(List.of(), violations(Schemas.CONSENT_EVENT, event.toString()));
     }
 
     private static void assertInvalid(Consumer<ObjectNode> breakIt, String mentioned) {
-        ObjectNode event = tree(SampleEvents.fullGrant());
-        breakIt.accept(event);
-        List<String> violations = SchemaValidation.violations(Schemas.CONSENT_EVENT, event.toString());
-        assertFalse(violations.isEmpty(), "expected a violation for " + mentioned + " in " + event);
-        assertTrue(violations.stream().anyMatch(v -> v.contains(mentioned)),
-                "the violations should name " + mentioned + ": " + violations);
-    }
-
-    private static ObjectNode tree(Object payload) {
-        try {
-            return (ObjectNode) JSON.readTree(EventJson.write(payload));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static ConsentEvent with(ConsentEvent e, ConsentState state, Channel channel, LegalBasis basis) {
-        return new ConsentEvent(e.eventId(), e.tenantId(), e.subjectId(), e.subjectSeq(), e.requestId(), e.purpose(),
-                channel, e.category(), basis, e.action(), e.previousState(), state, e.notice(), e.evidence(),
-                e.occurredAt(), e.recordedAt(), e.expiresAt());
-    }
-
-    static JsonNode schemaFile() throws IOException {
-        try (InputStream in = ConsentEventSchemaTest.class.getClassLoader()
-                .getResourceAsStream(Schemas.resource(Schemas.CONSENT_EVENT))) {
-            return JSON.readTree(in);
-        }
-    }
-
-    static Set<String> names(JsonNode object) {
-        Set<String> names = new HashSet<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
-    static Set<String> enumOf(JsonNode property) {
-        Set<String> values = new HashSet<>();
-        property.get("enum").forEach(v -> values.add(v.asText()));
-        return values;
-    }
-
-    static Set<String> constants(Enum<?>[] values) {
-        return Arrays.stream(values).map(Enum::name).collect(Collectors.toSet());
+        SchemaValidation.assertInvalid(Schemas.CONSENT_EVENT, SampleEvents.fullGrant(), breakIt, mentioned);
     }
 }

@@ -1,36 +1,29 @@
 package io.samtykke.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import static io.samtykke.contract.ConsentEventSchemaTest.constants;
-import static io.samtykke.contract.ConsentEventSchemaTest.enumOf;
-import static io.samtykke.contract.ConsentEventSchemaTest.names;
+import static io.samtykke.contract.SchemaValidation.assertValid;
+import static io.samtykke.contract.SchemaValidation.constants;
+import static io.samtykke.contract.SchemaValidation.enumOf;
+import static io.samtykke.contract.SchemaValidation.names;
+import static io.samtykke.contract.SchemaValidation.required;
+import static io.samtykke.contract.SchemaValidation.schemaFile;
+import static io.samtykke.contract.SchemaValidation.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConsentStateSchemaTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
     void aSnapshotSerializedByEventJsonIsValid() {
-        String json = EventJson.write(SampleEvents.snapshot());
-        assertEquals(List.of(), SchemaValidation.violations(Schemas.CONSENT_STATE, json), json);
+        assertValid(Schemas.CONSENT_STATE, SampleEvents.snapshot());
     }
 
     @Test
@@ -38,16 +31,15 @@ class ConsentStateSchemaTest {
         for (ConsentState state : ConsentState.values()) {
             var s = new ConsentStateSnapshot("acme", "user-7", "gps-tracking", state, 3, UUID.randomUUID(), null,
                     Instant.parse("2026-03-02T09:15:00Z"), null);
-            String json = EventJson.write(s);
-            assertEquals(List.of(), SchemaValidation.violations(Schemas.CONSENT_STATE, json), json);
+            assertValid(Schemas.CONSENT_STATE, s);
         }
     }
 
     @Test
-    void theSerializedFieldsAreExactlyTheSchemaProperties() throws IOException {
-        JsonNode snapshot = JSON.readTree(EventJson.write(SampleEvents.snapshot()));
-        assertEquals(names(schemaFile().get("properties")), names(snapshot));
-        assertEquals(constants(ConsentState.values()), enumOf(schemaFile().get("properties").get("state")));
+    void theSerializedFieldsAreExactlyTheSchemaProperties() {
+        JsonNode snapshot = tree(SampleEvents.snapshot());
+        assertEquals(names(schemaFile(Schemas.CONSENT_STATE).get("properties")), names(snapshot));
+        assertEquals(constants(ConsentState.values()), enumOf(schemaFile(Schemas.CONSENT_STATE).get("properties").get("state")));
     }
 
     @Test
@@ -73,32 +65,13 @@ class ConsentStateSchemaTest {
     }
 
     @Test
-    void theRequiredFieldsAreTheOnesTheJavaProducerAlwaysWrites() throws IOException {
+    void theRequiredFieldsAreTheOnesTheJavaProducerAlwaysWrites() {
         var minimal = new ConsentStateSnapshot("acme", "user-7", "gps-tracking", ConsentState.DENIED, 2,
                 UUID.randomUUID(), null, Instant.parse("2026-03-02T09:15:00Z"), null);
-        Set<String> required = new HashSet<>();
-        schemaFile().get("required").forEach(n -> required.add(n.asText()));
-        assertEquals(names(JSON.readTree(EventJson.write(minimal))), required);
+        assertEquals(names(tree(minimal)), required(schemaFile(Schemas.CONSENT_STATE)));
     }
 
     private static void assertInvalid(Consumer<ObjectNode> breakIt, String mentioned) {
-        ObjectNode snapshot;
-        try {
-            snapshot = (ObjectNode) JSON.readTree(EventJson.write(SampleEvents.snapshot()));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        breakIt.accept(snapshot);
-        List<String> violations = SchemaValidation.violations(Schemas.CONSENT_STATE, snapshot.toString());
-        assertFalse(violations.isEmpty(), "expected a violation for " + mentioned + " in " + snapshot);
-        assertTrue(violations.stream().anyMatch(v -> v.contains(mentioned)),
-                "the violations should name " + mentioned + ": " + violations);
-    }
-
-    private static JsonNode schemaFile() throws IOException {
-        try (InputStream in = ConsentStateSchemaTest.class.getClassLoader()
-                .getResourceAsStream(Schemas.resource(Schemas.CONSENT_STATE))) {
-            return JSON.readTree(in);
-        }
+        SchemaValidation.assertInvalid(Schemas.CONSENT_STATE, SampleEvents.snapshot(), breakIt, mentioned);
     }
 }

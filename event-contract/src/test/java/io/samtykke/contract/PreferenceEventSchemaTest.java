@@ -1,64 +1,57 @@
 package io.samtykke.contract;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
-import static io.samtykke.contract.ConsentEventSchemaTest.constants;
-import static io.samtykke.contract.ConsentEventSchemaTest.enumOf;
-import static io.samtykke.contract.ConsentEventSchemaTest.names;
+import static io.samtykke.contract.SchemaValidation.assertValid;
+import static io.samtykke.contract.SchemaValidation.constants;
+import static io.samtykke.contract.SchemaValidation.enumOf;
+import static io.samtykke.contract.SchemaValidation.names;
+import static io.samtykke.contract.SchemaValidation.required;
+import static io.samtykke.contract.SchemaValidation.schemaFile;
+import static io.samtykke.contract.SchemaValidation.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PreferenceEventSchemaTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
     void aPreferenceEventSerializedByEventJsonIsValid() {
-        String json = EventJson.write(SampleEvents.preferenceEvent());
-        assertEquals(List.of(), SchemaValidation.violations(Schemas.PREFERENCE_EVENT, json), json);
+        assertValid(Schemas.PREFERENCE_EVENT, SampleEvents.preferenceEvent());
     }
 
     @Test
     void emptyPreferencesAreValid() {
         var event = new PreferenceEvent(UUID.randomUUID(), "acme", "user-7", 1, Preferences.NONE, Instant.parse("2026-03-02T09:15:00Z"));
-        String json = EventJson.write(event);
-        assertEquals(List.of(), SchemaValidation.violations(Schemas.PREFERENCE_EVENT, json), json);
+        assertValid(Schemas.PREFERENCE_EVENT, event);
     }
 
     @Test
-    void theSerializedFieldsAreExactlyTheSchemaProperties() throws IOException {
-        JsonNode event = JSON.readTree(EventJson.write(SampleEvents.preferenceEvent()));
-        assertEquals(names(schemaFile().get("properties")), names(event));
-        assertEquals(names(schemaFile().at("/definitions/preferences/properties")), names(event.get("preferences")));
+    void theSerializedFieldsAreExactlyTheSchemaProperties() {
+        JsonNode event = tree(SampleEvents.preferenceEvent());
+        assertEquals(names(schemaFile(Schemas.PREFERENCE_EVENT).get("properties")), names(event));
+        assertEquals(names(schemaFile(Schemas.PREFERENCE_EVENT).at("/definitions/preferences/properties")), names(event.get("preferences")));
     }
 
     @Test
-    void theRequiredFieldsAreTheOnesTheJavaProducerAlwaysWrites() throws IOException {
+    void theRequiredFieldsAreTheOnesTheJavaProducerAlwaysWrites() {
         var minimal = new PreferenceEvent(UUID.randomUUID(), "acme", "user-7", 1, Preferences.NONE, Instant.now());
-        JsonNode json = JSON.readTree(EventJson.write(minimal));
-        assertEquals(required(schemaFile()), names(json));
-        assertEquals(required(schemaFile().at("/definitions/preferences")), names(json.get("preferences")));
+        JsonNode json = tree(minimal);
+        assertEquals(required(schemaFile(Schemas.PREFERENCE_EVENT)), names(json));
+        assertEquals(required(schemaFile(Schemas.PREFERENCE_EVENT).at("/definitions/preferences")), names(json.get("preferences")));
     }
 
     @Test
-    void theChannelEnumsAreTheContactChannels() throws IOException {
+    void theChannelEnumsAreTheContactChannels() {
         Set<String> contact = constants(new Channel[]{Channel.EMAIL, Channel.SMS, Channel.PUSH, Channel.PHONE, Channel.IN_APP, Channel.POST});
-        JsonNode p = schemaFile().at("/definitions/preferences/properties");
+        JsonNode p = schemaFile(Schemas.PREFERENCE_EVENT).at("/definitions/preferences/properties");
         assertEquals(contact, enumOf(p.get("preferredChannel")));
         assertEquals(contact, enumOf(p.at("/frequencyCaps/propertyNames")));
         assertEquals(constants(FrequencyCap.Period.values()), enumOf(p.at("/frequencyCaps/additionalProperties/properties/per")));
@@ -95,30 +88,7 @@ class PreferenceEventSchemaTest {
         return (ObjectNode) event.get("preferences");
     }
 
-    private static Set<String> required(JsonNode schema) {
-        Set<String> required = new HashSet<>();
-        schema.get("required").forEach(n -> required.add(n.asText()));
-        return required;
-    }
-
     private static void assertInvalid(Consumer<ObjectNode> breakIt, String mentioned) {
-        ObjectNode event;
-        try {
-            event = (ObjectNode) JSON.readTree(EventJson.write(SampleEvents.preferenceEvent()));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        breakIt.accept(event);
-        List<String> violations = SchemaValidation.violations(Schemas.PREFERENCE_EVENT, event.toString());
-        assertFalse(violations.isEmpty(), "expected a violation for " + mentioned + " in " + event);
-        assertTrue(violations.stream().anyMatch(v -> v.contains(mentioned)),
-                "the violations should name " + mentioned + ": " + violations);
-    }
-
-    private static JsonNode schemaFile() throws IOException {
-        try (InputStream in = PreferenceEventSchemaTest.class.getClassLoader()
-                .getResourceAsStream(Schemas.resource(Schemas.PREFERENCE_EVENT))) {
-            return JSON.readTree(in);
-        }
+        SchemaValidation.assertInvalid(Schemas.PREFERENCE_EVENT, SampleEvents.preferenceEvent(), breakIt, mentioned);
     }
 }

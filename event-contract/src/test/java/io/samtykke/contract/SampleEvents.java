@@ -30,6 +30,20 @@ final class SampleEvents {
                 OCCURRED, OCCURRED.plusMillis(412), Instant.parse("2027-04-02T09:15:00Z"));
     }
 
+    /** {@link #fullGrant()} with another resulting state (so another event type), channel and legal basis. */
+    static ConsentEvent fullGrant(ConsentState state, Channel channel, LegalBasis basis) {
+        ConsentEvent e = fullGrant();
+        return new ConsentEvent(e.eventId(), e.tenantId(), e.subjectId(), e.subjectSeq(), e.requestId(), e.purpose(),
+                channel, e.category(), basis, e.action(), e.previousState(), state, e.notice(), e.evidence(),
+                e.occurredAt(), e.recordedAt(), e.expiresAt());
+    }
+
+    /** {@link #fullGrant()} ending in another state, so of another event type. */
+    static ConsentEvent fullGrantEndingIn(ConsentState state) {
+        ConsentEvent e = fullGrant();
+        return fullGrant(state, e.channel(), e.legalBasis());
+    }
+
     /** An expiry written by the system: no notice, no source details, no client data. */
     static ConsentEvent systemExpiry() {
         return new ConsentEvent(

@@ -9,41 +9,35 @@ import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.PurposeCategory;
-import io.samtykke.testsupport.PostgresServer;
-import io.samtykke.testsupport.Tokens;
+import io.samtykke.testsupport.Database;
+import io.samtykke.testsupport.TenantClient;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What tests need to talk to the service as a real client: a fresh tenant, tokens, a look into PostgreSQL. */
-public final class Api {
+public final class Api extends TenantClient {
 
     public static final Duration PATIENCE = Duration.ofSeconds(20);
 
-    public final String tenant;
+    /** The service's database, as its owner. */
+    public static final Database DATABASE = Database.of("preference");
 
     private Api(String tenant) {
-        this.tenant = tenant;
+        super(tenant, DATABASE);
     }
 
     /** A tenant of its own, so tests never see each other's data. */
     public static Api newTenant() {
-        return new Api("t-" + UUID.randomUUID().toString().substring(0, 8));
+        return new Api(newTenantId());
     }
 
     public static Api tenant(String tenant) {
@@ -51,7 +45,7 @@ public final class Api {
     }
 
     public RequestSpecification as(String role, String subject) {
-        return given().auth().oauth2(Tokens.forTests().mint(tenant, subject, role)).contentType(ContentType.JSON);
+        return bearer(subject, role).contentType(ContentType.JSON);
     }
 
     public RequestSpecification asApp() {
@@ -125,6 +119,12 @@ public final class Api {
         return consent(subjectId, purpose, ConsentAction.WITHDRAW, ConsentState.WITHDRAWN);
     }
 
+    /** Grants the email newsletter and waits until the decisions allow it (the projection is asynchronous). */
+    public void grantNewsletterAndAwaitIt(String subjectId) {
+        grant(subjectId, "newsletter");
+        awaitDecision(Channel.EMAIL, "newsletter", subjectId, "ALLOW", "CONSENT_GRANTED");
+    }
+
     /** POST /v1/decisions as a marketing tool; the answer's JSON. */
     public JsonPath decide(Channel channel, String purpose, String topic, String... subjectIds) {
         Map<String, Object> body = new HashMap<>();
@@ -154,52 +154,6 @@ public final class Api {
     public JsonPath awaitDecision(Channel channel, String purpose, String subjectId, String verdict, String reason) {
         return awaitDecision(channel, purpose, null, subjectId, a -> verdict.equals(a.getString("decisions[0].decision"))
                 && a.getList("decisions[0].reasons.code").contains(reason));
-    }
-
-    /** Counts rows straight from PostgreSQL, to prove what was (or was not) written. */
-    public long count(String sql, Object... args) {
-        return query(sql, rs -> {
-            rs.next();
-            return rs.getLong(1);
-        }, args);
-    }
-
-    /** Reads one text value straight from PostgreSQL (null when no row or a null value). */
-    public String text(String sql, Object... args) {
-        return query(sql, rs -> rs.next() ? rs.getString(1) : null, args);
-    }
-
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private static <T> T query(String sql, RowReader<T> reader, Object... args) {
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("preference"), pg.user(), pg.password());
-             PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                return reader.read(rs);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Runs a statement straight on PostgreSQL, e.g. to lose a tenant's projection. */
-    public void execute(String sql, Object... args) {
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("preference"), pg.user(), pg.password());
-             PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            s.execute();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Rows in {@code preference} plus rows in {@code outbox} for this tenant: zero means nothing was written. */

@@ -98,8 +98,7 @@ class DecisionApiTest {
         Api api = Api.newTenant().withPurposes();
         api.asApp().body(Map.of("frequencyCaps", Map.of("EMAIL", Map.of("max", 2, "per", "WEEK")))).put(preferences("kim"))
                 .then().statusCode(200);
-        api.grant("kim", "newsletter");
-        api.awaitDecision(Channel.EMAIL, "newsletter", "kim", "ALLOW", "CONSENT_GRANTED");
+        api.grantNewsletterAndAwaitIt("kim");
 
         send(api, "newsletter", "march-1").body("recorded", equalTo(1)).body("ignored", equalTo(0));
         send(api, "newsletter", "march-1").body("recorded", equalTo(0)).body("ignored", equalTo(1));
@@ -122,8 +121,7 @@ class DecisionApiTest {
     @Test
     void anExistingCustomerPurposeIsAllowedWithoutConsentUntilThePersonObjects() {
         Api api = Api.newTenant().withPurposes();
-        api.grant("lea", "newsletter");
-        api.awaitDecision(Channel.EMAIL, "newsletter", "lea", "ALLOW", "CONSENT_GRANTED");
+        api.grantNewsletterAndAwaitIt("lea");
         // the purpose catalog arrives by its own events, perhaps on another partition than lea's consent
         api.awaitDecision(Channel.EMAIL, "product-news", "lea", "ALLOW", "LEGAL_BASIS");
         assertEquals(List.of("LEGAL_BASIS"), api.decide(Channel.EMAIL, "product-news", null, "lea").getList("decisions[0].reasons.code"));

@@ -22,8 +22,7 @@ class OneClickUnsubscribeTest {
     @Test
     void aFormUrlencodedOneClickPostWithdrawsThePurposeWithoutARedirect() {
         Api api = Api.newTenant().withPurposes();
-        api.grant("anna", "newsletter");
-        api.awaitDecision(Channel.EMAIL, "newsletter", "anna", "ALLOW", "CONSENT_GRANTED");
+        api.grantNewsletterAndAwaitIt("anna");
         Links links = Links.issue(api, "anna", Map.of("purpose", "newsletter"));
 
         given().redirects().follow(false).contentType(ContentType.URLENC).formParam("List-Unsubscribe", "One-Click")
@@ -64,7 +63,7 @@ class OneClickUnsubscribeTest {
     void aTenantWithAnOAuthClientWithdrawsWithItsClientCredentialsToken() {
         Api api = Api.tenant(FakeConsentService.OAUTH_TENANT).withPurposes();
         String subject = "oauth-" + System.nanoTime();
-        api.grant(subject, "newsletter");
+        api.grantNewsletterAndAwaitIt(subject); // the link withdraws what the projection holds as granted
         Links links = Links.issue(api, subject, Map.of());
         given().contentType(ContentType.URLENC).formParam("List-Unsubscribe", "One-Click").post(links.unsubscribePath())
                 .then().statusCode(200);

@@ -47,8 +47,7 @@ class PreferenceCenterTest {
     void thePageShowsThePersonsPurposesAndTopicsInTheirLanguage() {
         Api api = Api.newTenant().withPurposes().withTopics("ride-offers", "product-updates");
         api.asSubject("bo").body(Map.of("topics", List.of("ride-offers"), "language", "da")).put(preferences("bo")).then().statusCode(200);
-        api.grant("bo", "newsletter");
-        api.awaitDecision(Channel.EMAIL, "newsletter", "bo", "ALLOW", "CONSENT_GRANTED");
+        api.grantNewsletterAndAwaitIt("bo");
         api.catalogRead();
         Links links = Links.issue(api, "bo", Map.of());
 
@@ -76,8 +75,7 @@ class PreferenceCenterTest {
     @Test
     void withdrawingOnThePageBecomesAWithdrawalInConsentServiceAndTheDecisionFlips() {
         Api api = Api.newTenant().withPurposes();
-        api.grant("cy", "newsletter");
-        api.awaitDecision(Channel.EMAIL, "newsletter", "cy", "ALLOW", "CONSENT_GRANTED");
+        api.grantNewsletterAndAwaitIt("cy");
         api.catalogRead();
         Links links = Links.issue(api, "cy", Map.of("language", "en"));
 
@@ -149,8 +147,7 @@ class PreferenceCenterTest {
     @Test
     void whenConsentServiceCannotRecordTheWithdrawalThePageSaysSoAndNothingChanges() {
         Api api = Api.newTenant().withPurposes();
-        api.grant("fay", "newsletter");
-        api.awaitDecision(Channel.EMAIL, "newsletter", "fay", "ALLOW", "CONSENT_GRANTED");
+        api.grantNewsletterAndAwaitIt("fay");
         Links links = Links.issue(api, "fay", Map.of("language", "en"));
         FakeConsentService.failNextWrites(1);
         given().contentType(ContentType.URLENC).formParam("token", links.pageToken()).formParam("action", "withdraw")

@@ -3,12 +3,19 @@ package io.samtykke.preference;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.samtykke.testsupport.Tokens;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static io.samtykke.preference.Api.preferences;
@@ -17,6 +24,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Bad input and bad callers get a clear problem+json answer, and nothing is stored or published. */
 @QuarkusTest
@@ -76,65 +84,35 @@ class PreferenceValidationTest {
                 .body("errors.pointer", hasItem(pointer));
     }
 
-    @Test
-    void quietHoursWithoutATimeZoneAreRefused() {
-        Api api = Api.newTenant();
-        api.asApp().body(Map.of("quietHours", Map.of("start", "22:00", "end", "07:00")))
-                .put(preferences("anna"))
-                .then().statusCode(400).contentType(PROBLEM)
-                .body("errors.pointer", containsInAnyOrder("/timeZone"))
-                .body("errors[0].detail", containsString("required with quietHours"));
-        assertEquals(0, api.writesFor("anna"));
+    /** A PUT of preferences that is refused: what it sends (null: no body), and what the problem says. */
+    static Stream<Arguments> refusedPuts() {
+        return Stream.of(
+                arguments("quiet hours without a time zone", Map.of("quietHours", Map.of("start", "22:00", "end", "07:00")),
+                        Map.of("errors.pointer", containsInAnyOrder("/timeZone"),
+                                "errors[0].detail", containsString("required with quietHours"))),
+                arguments("a cap without its period", Map.of("frequencyCaps", Map.of("SMS", Map.of("max", 3))),
+                        Map.of("errors.pointer", containsInAnyOrder("/frequencyCaps/SMS/per"))),
+                arguments("an unknown channel, naming the valid ones", Map.of("preferredChannel", "FAX"),
+                        Map.of("type", equalTo(VALIDATION), "detail", containsString("'FAX' is not one of"),
+                                "errors.pointer", hasItem("/preferredChannel"))),
+                arguments("a misspelt field instead of ignoring it", Map.of("quietHour", Map.of("start", "22:00", "end", "07:00")),
+                        Map.of("detail", containsString("unknown field 'quietHour'"))),
+                arguments("no body", null,
+                        Map.of("type", equalTo(VALIDATION), "detail", containsString("a body is required"))),
+                arguments("broken JSON", "{\"topics\": [\"news\"",
+                        Map.of("type", equalTo("https://samtykke.io/problems/malformed-json"))));
     }
 
-    @Test
-    void aCapWithoutItsPeriodIsRefused() {
+    @ParameterizedTest(name = "{0} is refused")
+    @MethodSource("refusedPuts")
+    void aRefusedPutIsAProblemAndStoresNothing(String what, Object body, Map<String, Matcher<?>> problem) {
         Api api = Api.newTenant();
-        api.asApp().body(Map.of("frequencyCaps", Map.of("SMS", Map.of("max", 3))))
-                .put(preferences("anna"))
-                .then().statusCode(400).contentType(PROBLEM)
-                .body("errors.pointer", containsInAnyOrder("/frequencyCaps/SMS/per"));
-        assertEquals(0, api.writesFor("anna"));
-    }
-
-    @Test
-    void anUnknownChannelIsRefusedNamingTheValidOnes() {
-        Api api = Api.newTenant();
-        api.asApp().body(Map.of("preferredChannel", "FAX"))
-                .put(preferences("anna"))
-                .then().statusCode(400).contentType(PROBLEM)
-                .body("type", equalTo(VALIDATION))
-                .body("detail", containsString("'FAX' is not one of"))
-                .body("errors.pointer", hasItem("/preferredChannel"));
-        assertEquals(0, api.writesFor("anna"));
-    }
-
-    @Test
-    void aMisspeltFieldIsRefusedInsteadOfIgnored() {
-        Api api = Api.newTenant();
-        api.asApp().body(Map.of("quietHour", Map.of("start", "22:00", "end", "07:00")))
-                .put(preferences("anna"))
-                .then().statusCode(400).contentType(PROBLEM)
-                .body("detail", containsString("unknown field 'quietHour'"));
-        assertEquals(0, api.writesFor("anna"));
-    }
-
-    @Test
-    void aPutWithoutABodyIsRefused() {
-        Api api = Api.newTenant();
-        api.asApp().put(preferences("anna"))
-                .then().statusCode(400).contentType(PROBLEM)
-                .body("type", equalTo(VALIDATION))
-                .body("detail", containsString("a body is required"));
-        assertEquals(0, api.writesFor("anna"));
-    }
-
-    @Test
-    void brokenJsonIsRefused() {
-        Api api = Api.newTenant();
-        api.asApp().body("{\"topics\": [\"news\"").put(preferences("anna"))
-                .then().statusCode(400).contentType(PROBLEM)
-                .body("type", equalTo("https://samtykke.io/problems/malformed-json"));
+        RequestSpecification put = api.asApp();
+        if (body != null) {
+            put.body(body);
+        }
+        ValidatableResponse answer = put.put(preferences("anna")).then().statusCode(400).contentType(PROBLEM);
+        problem.forEach(answer::body);
         assertEquals(0, api.writesFor("anna"));
     }
 

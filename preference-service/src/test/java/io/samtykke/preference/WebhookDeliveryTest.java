@@ -10,6 +10,7 @@ import io.samtykke.contract.PreferenceEvent;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +22,12 @@ import java.util.stream.Collectors;
 import static io.restassured.RestAssured.given;
 import static io.samtykke.preference.Api.preferences;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,7 +116,8 @@ class WebhookDeliveryTest {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             String id = subscribe(api, receiver, ALL_CONSENT_TYPES);
             receiver.failFor("stuck");
-            String first = api.grant("stuck", "newsletter").eventId().toString();
+            ConsentEvent stuck = api.grant("stuck", "newsletter");
+            String first = stuck.eventId().toString();
             String second = api.withdraw("stuck", "newsletter").eventId().toString();
             api.grant("free", "newsletter");
             api.withdraw("free", "newsletter");
@@ -126,9 +131,10 @@ class WebhookDeliveryTest {
             JsonPath held = api.asMarketing().get("/v1/webhooks/" + id + "/deliveries?status=PENDING").then().extract().jsonPath();
             assertEquals(List.of(second), held.getList("deliveries.eventId"));
             assertEquals(0, held.getInt("deliveries[0].attempts"), "the later event waits without being tried");
-            api.asMarketing().get("/v1/webhooks/" + id).then().statusCode(200)
+            String oldest = api.asMarketing().get("/v1/webhooks/" + id).then().statusCode(200)
                     .body("lag.deadLettered", equalTo(1)).body("lag.pending", equalTo(1))
-                    .body("lag.oldestUnacknowledgedChangeAt", org.hamcrest.Matchers.notNullValue());
+                    .extract().path("lag.oldestUnacknowledgedChangeAt");
+            assertEquals(stuck.recordedAt(), Instant.parse(oldest), "the lag starts at the dead-lettered change");
             awaitMetric("samtykke_webhook_dead{subscription=\"" + id + "\",tenant=\"" + api.tenant + "\"} 1.0");
             given().get("/q/metrics").then().body(containsString("samtykke_webhook_dead_lettered_total"));
 
@@ -141,7 +147,7 @@ class WebhookDeliveryTest {
             api.asMarketing().get("/v1/webhooks/" + id).then().statusCode(200)
                     .body("lag.deadLettered", equalTo(0)).body("lag.pending", equalTo(0))
                     .body("lag.acknowledgedLastHour.count", equalTo(4))
-                    .body("lag.acknowledgedLastHour.p99Millis", org.hamcrest.Matchers.notNullValue());
+                    .body("lag.acknowledgedLastHour.p99Millis", both(greaterThanOrEqualTo(0f)).and(lessThan((float) WAIT.toMillis() * 10)));
             given().get("/q/metrics").then().body(containsString("samtykke_webhook_ack_lag_seconds_count{subscription=\"" + id + "\""));
         }
     }

@@ -23,16 +23,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,8 +109,8 @@ class AuditTrailTest {
                 List<String> logged = awaitEntries(audit, auditor, eventIds.size());
                 assertEquals(eventIds.size(), logged.size(), "each change once, though the withdrawals were also on the opt-out topic");
                 assertEquals(new HashSet<>(eventIds), new HashSet<>(logged));
-                Thread.sleep(1500);
-                assertEquals(eventIds.size(), awaitEntries(audit, auditor, eventIds.size()).size(), "and nothing more arrives");
+                await("and nothing more arrives").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5))
+                        .until(() -> entries(audit, auditor).size(), n -> n == eventIds.size());
 
                 NoteKey key = NoteKey.verifier(get(audit.url("/v1/public-key"), auditor));
                 String export = get(audit.url("/v1/export"), auditor);
@@ -214,20 +213,19 @@ class AuditTrailTest {
             {"0", "{}", "/changes/0/action"},
     };
 
-    /** The event ids in the audit log, once it holds at least {@code count} (within 30 s). */
-    private static List<String> awaitEntries(ServiceProcess audit, String token, int count) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            JsonNode page = JSON.readTree(get(audit.url("/v1/entries?limit=500"), token));
-            List<String> ids = new ArrayList<>();
-            page.path("entries").forEach(e -> ids.add(e.path("eventId").asText()));
-            if (ids.size() >= count || Instant.now().isAfter(deadline)) {
-                Set<String> distinct = new HashSet<>(ids);
-                assertEquals(ids.size(), distinct.size(), "no event is logged twice");
-                return ids;
-            }
-            Thread.sleep(200);
-        }
+    /** The event ids in the audit log, once it holds at least {@code count} (within 30 s), none twice. */
+    private static List<String> awaitEntries(ServiceProcess audit, String token, int count) {
+        List<String> ids = await("the audit log holds " + count + " entries").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).until(() -> entries(audit, token), logged -> logged.size() >= count);
+        assertEquals(ids.size(), new HashSet<>(ids).size(), "no event is logged twice");
+        return ids;
+    }
+
+    /** The event ids in the audit log now. */
+    private static List<String> entries(ServiceProcess audit, String token) throws Exception {
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(get(audit.url("/v1/entries?limit=500"), token)).path("entries").forEach(e -> ids.add(e.path("eventId").asText()));
+        return ids;
     }
 
     private static String get(String url, String token) throws Exception {

@@ -3,6 +3,7 @@ package io.samtykke.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.contract.Topics;
+import io.samtykke.testsupport.Database;
 import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.ServiceProcess;
 import io.samtykke.testsupport.Tokens;
@@ -11,15 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +28,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsentCrashTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String DATABASE = "consent_system";
 
     private static Map<String, String> settings;
@@ -71,12 +66,15 @@ class ConsentCrashTest {
             setUpPurpose(service.get(), tenant);
             ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
             AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService writers = startWriters(tenant, () -> List.of(service.get()), acks, stop, 4);
+            AtomicLong refused = new AtomicLong();
+            ExecutorService writers = startWriters(tenant, () -> List.of(service.get()), acks, stop, refused, 4);
 
             awaitAcks(acks, 150);
             service.get().kill();
             int acknowledgedBeforeKill = acks.size();
-            Thread.sleep(300); // clients keep trying against a dead service
+            long refusedBeforeKill = refused.get();
+            await("the clients keep trying against the dead service").atMost(Duration.ofSeconds(30))
+                    .until(refused::get, n -> n >= refusedBeforeKill + 8);
             service.set(ServiceProcess.start("consent-service", port, settings));
             awaitAcks(acks, acknowledgedBeforeKill + 150);
             stop.set(true);
@@ -99,7 +97,7 @@ class ConsentCrashTest {
             setUpPurpose(a, tenant);
             ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
             AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService writers = startWriters(tenant, targets::get, acks, stop, 4);
+            ExecutorService writers = startWriters(tenant, targets::get, acks, stop, new AtomicLong(), 4);
             awaitAcks(acks, 120);
             // both relays count each other and both publish: the 16 slots are shared, not held by the first to start
             awaitMetric(a, "samtykke_outbox_relays", v -> v == 2, "2 relays");
@@ -123,35 +121,26 @@ class ConsentCrashTest {
     }
 
     /** Waits until a Prometheus gauge or counter of the instance satisfies {@code test}. */
-    private static void awaitMetric(ServiceProcess s, String name, java.util.function.DoublePredicate test, String what)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String last = "";
-        while (System.currentTimeMillis() < deadline) {
-            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create(s.url("/q/metrics")))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            last = metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                    .findFirst().orElse("");
-            if (!last.isEmpty() && test.test(Double.parseDouble(last.substring(last.lastIndexOf(' ') + 1)))) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the relay at " + s.url("") + " never reported " + what + ": " + last);
+    private static void awaitMetric(ServiceProcess s, String name, java.util.function.DoublePredicate test, String what) {
+        await("the relay at " + s.url("") + " reports " + what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> s.send(null, "GET", "/q/metrics", null).body().lines()
+                                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst().orElse(""),
+                        line -> !line.isEmpty() && test.test(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
     }
 
     private static void setUpPurpose(ServiceProcess s, String tenant) throws Exception {
         String admin = Tokens.forTests().mint(tenant, "admin-1", "admin");
-        assertEquals(201, send(s, admin, "PUT", "/v1/purposes/newsletter",
+        assertEquals(201, s.send(admin, "PUT", "/v1/purposes/newsletter",
                 "{\"names\":{\"da\":\"Nyhedsbrev\"},\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\",\"category\":\"MARKETING\"}")
                 .statusCode());
-        assertEquals(201, send(s, admin, "POST", "/v1/purposes/newsletter/notices",
+        assertEquals(201, s.send(admin, "POST", "/v1/purposes/newsletter/notices",
                 "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"Ja tak til nyhedsbrevet.\"}").statusCode());
     }
 
     /** Each writer owns a few subjects and toggles them; only 201 answers are counted as acknowledged. */
     private static ExecutorService startWriters(String tenant, java.util.function.Supplier<List<ServiceProcess>> targets,
-                                                ConcurrentLinkedQueue<Ack> acks, AtomicBoolean stop, int threads) {
+                                                ConcurrentLinkedQueue<Ack> acks, AtomicBoolean stop, AtomicLong refused,
+                                                int threads) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         String app = Tokens.forTests().mint(tenant, "app-1", "app");
         for (int t = 0; t < threads; t++) {
@@ -169,14 +158,15 @@ class ConsentCrashTest {
                             ? "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}"
                             : "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"WITHDRAW\"}]}";
                     try {
-                        HttpResponse<String> r = send(target, app, "POST", "/v1/subjects/" + subject + "/consents", body);
+                        HttpResponse<String> r = target.send(app, "POST", "/v1/subjects/" + subject + "/consents", body);
                         if (r.statusCode() == 201) {
                             granted.put(subject, grant);
                             JsonNode rec = JSON.readTree(r.body()).path("records").get(0);
                             acks.add(new Ack(subject, rec.path("eventId").asText(), rec.path("subjectSeq").asLong()));
                         }
                     } catch (Exception connectionRefusedOrCutOff) {
-                        // the service is down: not acknowledged, so nothing is promised
+                        // the service is down: not acknowledged, so nothing is promised; a client pauses before it retries
+                        refused.incrementAndGet();
                         sleep(50);
                     }
                 }
@@ -214,35 +204,13 @@ class ConsentCrashTest {
         }
     }
 
-    private static long countRecords(String tenant) throws Exception {
-        PostgresServer pg = PostgresServer.shared();
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(DATABASE), pg.user(), pg.password());
-             PreparedStatement s = c.prepareStatement("select count(*) from consent_record where tenant_id = ?")) {
-            s.setString(1, tenant);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private static long countRecords(String tenant) {
+        return Database.of(DATABASE).count("select count(*) from consent_record where tenant_id = ?", tenant);
     }
 
-    private static void awaitAcks(ConcurrentLinkedQueue<Ack> acks, int count) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (acks.size() < count) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("only " + acks.size() + " of " + count + " writes acknowledged in time");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static HttpResponse<String> send(ServiceProcess s, String token, String method, String path, String body)
-            throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(s.url(path)))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private static void awaitAcks(ConcurrentLinkedQueue<Ack> acks, int count) {
+        await(count + " writes acknowledged").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                .until(acks::size, n -> n >= count);
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {

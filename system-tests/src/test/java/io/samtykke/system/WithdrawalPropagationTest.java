@@ -30,9 +30,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,16 +118,16 @@ class WithdrawalPropagationTest {
         String tenant = "prop-" + UUID.randomUUID().toString().substring(0, 6);
         newsletter(tenant);
         String marketing = tokens.mint(tenant, "crm", "marketing");
-        JsonNode subscription = json(send(preference, marketing, "POST", "/v1/webhooks",
+        JsonNode subscription = json(preference.send(marketing, "POST", "/v1/webhooks",
                 "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\"}"), 201);
         secret = subscription.path("secret").asText();
 
         String app = tokens.mint(tenant, "app-1", "app");
-        json(send(consent, app, "POST", "/v1/subjects/anna/consents",
+        json(consent.send(app, "POST", "/v1/subjects/anna/consents",
                 "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}"), 201);
         awaitDecision(tenant, "anna", "ALLOW");
 
-        JsonNode withdrawal = json(send(consent, app, "POST", "/v1/subjects/anna/consents",
+        JsonNode withdrawal = json(consent.send(app, "POST", "/v1/subjects/anna/consents",
                 "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"WITHDRAW\"}]}"), 201);
         String eventId = withdrawal.path("records").get(0).path("eventId").asText();
 
@@ -144,7 +146,7 @@ class WithdrawalPropagationTest {
             ConsumerRecord<String, byte[]> r = optOuts.await(rec -> (tenant + "/anna").equals(rec.key()), 1, PATIENCE).get(0);
             assertEquals(eventId, new String(r.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8));
         }
-        JsonNode lag = json(send(preference, marketing, "GET", "/v1/webhooks/" + subscription.path("id").asText(), null), 200);
+        JsonNode lag = json(preference.send(marketing, "GET", "/v1/webhooks/" + subscription.path("id").asText(), null), 200);
         assertEquals(1, lag.at("/lag/delivered").asLong());
         assertEquals(0, lag.at("/lag/pending").asLong());
     }
@@ -154,11 +156,11 @@ class WithdrawalPropagationTest {
         String tenant = "page-" + UUID.randomUUID().toString().substring(0, 6);
         newsletter(tenant);
         String app = tokens.mint(tenant, "app-1", "app");
-        json(send(consent, app, "POST", "/v1/subjects/bo/consents",
+        json(consent.send(app, "POST", "/v1/subjects/bo/consents",
                 "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}"), 201);
         awaitDecision(tenant, "bo", "ALLOW");
 
-        JsonNode links = json(send(preference, tokens.mint(tenant, "crm", "marketing"), "POST", "/v1/subjects/bo/links",
+        JsonNode links = json(preference.send(tokens.mint(tenant, "crm", "marketing"), "POST", "/v1/subjects/bo/links",
                 "{\"language\":\"da\"}"), 200);
         String token = URI.create(links.path("preferenceCenter").asText()).getRawQuery().substring("token=".length());
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(preference.url("/preferences")))
@@ -168,7 +170,7 @@ class WithdrawalPropagationTest {
         assertEquals(200, page.statusCode(), page.body());
         assertTrue(page.body().contains("Trukket tilbage"), page.body());
 
-        JsonNode history = json(send(consent, app, "GET", "/v1/subjects/bo/consents/history", null), 200);
+        JsonNode history = json(consent.send(app, "GET", "/v1/subjects/bo/consents/history", null), 200);
         JsonNode last = history.path("records").get(history.path("records").size() - 1);
         assertEquals("WITHDRAW", last.path("action").asText());
         assertEquals("WITHDRAWN", last.path("state").asText());
@@ -179,41 +181,24 @@ class WithdrawalPropagationTest {
 
     private static void newsletter(String tenant) throws Exception {
         String admin = tokens.mint(tenant, "admin-1", "admin");
-        json(send(consent, admin, "PUT", "/v1/purposes/newsletter", "{\"names\":{\"da\":\"Nyhedsbrev\",\"en\":\"Newsletter\"},"
+        json(consent.send(admin, "PUT", "/v1/purposes/newsletter", "{\"names\":{\"da\":\"Nyhedsbrev\",\"en\":\"Newsletter\"},"
                 + "\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\",\"category\":\"MARKETING\"}"), 201);
-        json(send(consent, admin, "POST", "/v1/purposes/newsletter/notices",
+        json(consent.send(admin, "POST", "/v1/purposes/newsletter/notices",
                 "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"Ja tak til nyhedsbrevet.\"}"), 201);
     }
 
-    private static JsonNode awaitDecision(String tenant, String subject, String verdict) throws Exception {
+    private static JsonNode awaitDecision(String tenant, String subject, String verdict) {
         String marketing = tokens.mint(tenant, "crm", "marketing");
-        long deadline = System.currentTimeMillis() + PATIENCE.toMillis();
-        while (true) {
-            JsonNode d = json(send(preference, marketing, "POST", "/v1/decisions",
-                    "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + subject + "\"}"), 200).path("decisions").get(0);
-            if (verdict.equals(d.path("decision").asText())) {
-                return d;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("decision for " + subject + " is not " + verdict + " within " + PATIENCE + ": " + d);
-            }
-            Thread.sleep(20);
-        }
+        return await("the decision for " + subject + " is " + verdict).atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> json(preference.send(marketing, "POST", "/v1/decisions",
+                                "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + subject + "\"}"), 200)
+                                .path("decisions").get(0),
+                        d -> verdict.equals(d.path("decision").asText()));
     }
 
-    private static Delivery awaitDelivery(String eventId) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + PATIENCE.toMillis();
-        while (true) {
-            for (Delivery d : deliveries) {
-                if (eventId.equals(d.id())) {
-                    return d;
-                }
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("no webhook delivery of " + eventId + " within " + PATIENCE + "; got " + deliveries);
-            }
-            Thread.sleep(20);
-        }
+    private static Delivery awaitDelivery(String eventId) {
+        return await("a webhook delivery of " + eventId).atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> deliveries.stream().filter(d -> eventId.equals(d.id())).findFirst(), Optional::isPresent).get();
     }
 
     /** What a receiver does with Standard Webhooks: HMAC-SHA256 over id.timestamp.body with the base64 part of whsec_. */
@@ -236,17 +221,6 @@ class WithdrawalPropagationTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static HttpResponse<String> send(ServiceProcess s, String token, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url(path))).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(HttpResponse<String> response, int status) throws Exception {

@@ -38,8 +38,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static synchronized KafkaBroker shared() {
         if (shared == null) {
             shared = Infra.selected() == Infra.TESTCONTAINERS ? startContainer() : startEmbedded();
-            KafkaBroker started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly, "kafka-stop"));
+            AtExit.close(shared, "kafka-stop");
         }
         return shared;
     }
@@ -88,14 +87,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (Exception ignored) {
-            // the JVM is exiting; nothing useful left to do
-        }
     }
 
     @Override

@@ -41,8 +41,7 @@ public final class PostgresServer implements AutoCloseable {
     public static synchronized PostgresServer shared() {
         if (shared == null) {
             shared = Infra.selected() == Infra.TESTCONTAINERS ? startContainer() : startEmbedded(null, 0);
-            PostgresServer started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly, "postgres-stop"));
+            AtExit.close(shared, "postgres-stop");
         }
         return shared;
     }
@@ -121,14 +120,6 @@ public final class PostgresServer implements AutoCloseable {
             s.execute("create database " + database);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + database, e);
-        }
-    }
-
-    private void closeQuietly() {
-        try {
-            close();
-        } catch (Exception ignored) {
-            // the JVM is exiting; nothing useful left to do
         }
     }
 

@@ -1,5 +1,8 @@
 package io.samtykke.testsupport;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,24 +95,41 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
-    private void awaitReady(Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("service exited with " + process.exitValue() + "; log:\n" + tail());
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url("/q/health/ready")))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+    /**
+     * A request to this service with a bearer token (none when null), and a JSON body unless {@code body} is null,
+     * as a client outside the process sends it.
+     */
+    public HttpResponse<String> send(String token, String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
-        throw new IllegalStateException("service not ready within " + timeout + "; log:\n" + tail());
+        if (body != null) {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitReady(Duration timeout) {
+        try {
+            Awaitility.await(url("/q/health/ready") + " answers 200").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .until(this::ready);
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("service not ready within " + timeout + "; log:\n" + tail(), e);
+        }
+    }
+
+    private boolean ready() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("service exited with " + process.exitValue() + "; log:\n" + tail());
+        }
+        try {
+            return send(null, "GET", "/q/health/ready", null).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false; // not listening yet
+        }
     }
 
     /** kill -9: no shutdown hooks, no flushing, whatever was in flight is cut off. */

@@ -1,6 +1,8 @@
 package io.samtykke.audit.verifier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,35 +56,41 @@ class MerkleTreeTest {
         }
     }
 
-    @Test
-    void inclusionProofsMatchTheCertificateTransparencyTestVectors() {
-        assertInclusion(0, 8, "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
-        assertInclusion(5, 8, "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-                "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
-        assertInclusion(2, 3, "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125");
-        assertInclusion(1, 5, "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b");
-        assertInclusion(0, 1);
+    /** PATH(index, size) of the CT test vectors: the proof's hashes, space-separated (none for a one-leaf tree). */
+    @ParameterizedTest(name = "PATH({0}, {1})")
+    @CsvSource(delimiter = '|', nullValues = "none", textBlock = """
+            0 | 8 | 96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7 5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e 6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4
+            5 | 8 | bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0 d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7
+            2 | 3 | fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125
+            1 | 5 | 6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d 5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b
+            0 | 1 | none
+            """)
+    void inclusionProofsMatchTheCertificateTransparencyTestVectors(int index, int size, String expected) {
+        Map<NodeId, byte[]> store = completeSubtrees(CT_LEAVES.subList(0, size));
+        List<byte[]> proof = ProofPlan.inclusion(index, size).hashes(store::get);
+        assertEquals(hashes(expected), proof.stream().map(HEX::formatHex).toList(), "PATH(" + index + ", " + size + ")");
+        assertTrue(Proofs.verifyInclusion(index, size, MerkleTree.leafHash(CT_LEAVES.get(index)), proof,
+                hex(CT_ROOTS.get(size - 1))));
     }
 
-    @Test
-    void consistencyProofsMatchTheCertificateTransparencyTestVectors() {
-        assertConsistency(1, 8, "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4");
-        assertConsistency(6, 8, "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
-        assertConsistency(2, 5, "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b");
-        assertConsistency(6, 7, "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7");
-        assertConsistency(1, 1);
+    /** PROOF(from, to) of the CT test vectors: the proof's hashes, space-separated (none between equal sizes). */
+    @ParameterizedTest(name = "PROOF({0}, {1})")
+    @CsvSource(delimiter = '|', nullValues = "none", textBlock = """
+            1 | 8 | 96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7 5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e 6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4
+            6 | 8 | 0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0 d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7
+            2 | 5 | 5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b
+            6 | 7 | 0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7
+            1 | 1 | none
+            """)
+    void consistencyProofsMatchTheCertificateTransparencyTestVectors(int from, int to, String expected) {
+        Map<NodeId, byte[]> store = completeSubtrees(CT_LEAVES.subList(0, to));
+        List<byte[]> proof = ProofPlan.consistency(from, to).hashes(store::get);
+        assertEquals(hashes(expected), proof.stream().map(HEX::formatHex).toList(), "PROOF(" + from + ", " + to + ")");
+        assertTrue(Proofs.verifyConsistency(from, to, proof, hex(CT_ROOTS.get(from - 1)), hex(CT_ROOTS.get(to - 1))));
+    }
+
+    private static List<String> hashes(String spaceSeparated) {
+        return spaceSeparated == null ? List.of() : List.of(spaceSeparated.split(" "));
     }
 
     @Test
@@ -166,21 +174,6 @@ class MerkleTreeTest {
         assertThrows(IllegalArgumentException.class, () -> ProofPlan.consistency(6, 5));
         assertEquals(List.of(), ProofPlan.consistency(5, 5).ranges(), "equal sizes: an empty proof");
         assertThrows(IllegalArgumentException.class, () -> MerkleTree.subtrees(3, 7), "not a range of the recursion");
-    }
-
-    private void assertInclusion(int index, int size, String... expected) {
-        Map<NodeId, byte[]> store = completeSubtrees(CT_LEAVES.subList(0, size));
-        List<byte[]> proof = ProofPlan.inclusion(index, size).hashes(store::get);
-        assertEquals(List.of(expected), proof.stream().map(HEX::formatHex).toList(), "PATH(" + index + ", " + size + ")");
-        assertTrue(Proofs.verifyInclusion(index, size, MerkleTree.leafHash(CT_LEAVES.get(index)), proof,
-                hex(CT_ROOTS.get(size - 1))));
-    }
-
-    private void assertConsistency(int from, int to, String... expected) {
-        Map<NodeId, byte[]> store = completeSubtrees(CT_LEAVES.subList(0, to));
-        List<byte[]> proof = ProofPlan.consistency(from, to).hashes(store::get);
-        assertEquals(List.of(expected), proof.stream().map(HEX::formatHex).toList(), "PROOF(" + from + ", " + to + ")");
-        assertTrue(Proofs.verifyConsistency(from, to, proof, hex(CT_ROOTS.get(from - 1)), hex(CT_ROOTS.get(to - 1))));
     }
 
     /** Every complete, aligned subtree of the leaves, hashed the naive way: what a log stores. */

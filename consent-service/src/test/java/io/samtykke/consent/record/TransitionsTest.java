@@ -5,6 +5,7 @@ import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.LegalBasis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static io.samtykke.contract.ConsentAction.CONFIRM;
@@ -29,35 +30,27 @@ class TransitionsTest {
         return Transitions.next(from, action, LegalBasis.CONSENT, false);
     }
 
-    @Test
-    void grantFromNothingGrants() {
-        assertEquals(GRANTED, consent(NONE, GRANT));
-    }
-
-    @Test
-    void grantOfDoubleOptInPurposeWaitsForConfirmation() {
-        assertEquals(PENDING_CONFIRMATION, Transitions.next(NONE, GRANT, LegalBasis.CONSENT, true));
-        assertEquals(GRANTED, Transitions.next(PENDING_CONFIRMATION, CONFIRM, LegalBasis.CONSENT, true));
-    }
-
-    @Test
-    void regrantAfterWithdrawalExpiryOrDenialIsAllowed() {
-        assertEquals(GRANTED, consent(WITHDRAWN, GRANT));
-        assertEquals(GRANTED, consent(EXPIRED, GRANT));
-        assertEquals(GRANTED, consent(DENIED, GRANT));
-        assertEquals(GRANTED, consent(GRANTED, GRANT), "renewal, e.g. under a new notice version");
+    @ParameterizedTest(name = "{0}: {1} + {2} under {3} -> {5}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a grant from nothing grants                                | NONE                 | GRANT    | CONSENT             | false | GRANTED
+            a double opt-in grant waits for confirmation               | NONE                 | GRANT    | CONSENT             | true  | PENDING_CONFIRMATION
+            the confirmation of a double opt-in grants                 | PENDING_CONFIRMATION | CONFIRM  | CONSENT             | true  | GRANTED
+            a regrant after a withdrawal is allowed                    | WITHDRAWN            | GRANT    | CONSENT             | false | GRANTED
+            a regrant after an expiry is allowed                       | EXPIRED              | GRANT    | CONSENT             | false | GRANTED
+            a regrant after a denial is allowed                        | DENIED               | GRANT    | CONSENT             | false | GRANTED
+            a renewal, e.g. under a new notice version                 | GRANTED              | GRANT    | CONSENT             | false | GRANTED
+            withdrawing a legitimate-interest purpose is an objection  | NONE                 | WITHDRAW | LEGITIMATE_INTEREST | false | OBJECTED
+            objecting to an existing-customer purpose                  | GRANTED              | OBJECT   | EXISTING_CUSTOMER   | false | OBJECTED
+            """)
+    void allowedTransitions(String what, ConsentState from, ConsentAction action, LegalBasis basis, boolean doubleOptIn,
+                            ConsentState expected) {
+        assertEquals(expected, Transitions.next(from, action, basis, doubleOptIn), what);
     }
 
     @ParameterizedTest
     @EnumSource(ConsentState.class)
     void withdrawingIsPossibleFromEveryState(ConsentState from) {
         assertEquals(WITHDRAWN, consent(from, WITHDRAW));
-    }
-
-    @Test
-    void withdrawingALegitimateInterestPurposeIsAnObjection() {
-        assertEquals(OBJECTED, Transitions.next(NONE, WITHDRAW, LegalBasis.LEGITIMATE_INTEREST, false));
-        assertEquals(OBJECTED, Transitions.next(GRANTED, OBJECT, LegalBasis.EXISTING_CUSTOMER, false));
     }
 
     @Test

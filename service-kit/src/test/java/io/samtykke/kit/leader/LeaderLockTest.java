@@ -1,5 +1,6 @@
 package io.samtykke.kit.leader;
 
+import io.samtykke.testsupport.Database;
 import io.samtykke.testsupport.PostgresServer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeaderLockTest {
 
     private static final String DATABASE = "service_kit";
+    private static final Database DB = Database.of(DATABASE);
     private static PostgresServer pg;
 
     private final Vertx vertx = Vertx.vertx();
@@ -57,9 +58,9 @@ class LeaderLockTest {
             answers.add(claim.await().atMost(Duration.ofSeconds(10)));
         }
         assertTrue(answers.stream().allMatch(b -> b), "every overlapping claim gets the one answer: " + answers);
-        try (Connection c = jdbc()) {
+        try (Connection c = DB.connect()) {
             assertEquals(1, holders(c), "one session holds the lock");
-            assertEquals(1, count(c, "select count(*) from pg_stat_activity where application_name = 'leader-" + channel + "'"),
+            assertEquals(1, Database.count(c, "select count(*) from pg_stat_activity where application_name = 'leader-" + channel + "'"),
                     "one connection was opened, not one per claim");
         }
         for (int i = 0; i < 5; i++) {
@@ -75,21 +76,18 @@ class LeaderLockTest {
         assertFalse(b.claim().await().atMost(Duration.ofSeconds(10)));
         assertTrue(a.owner());
         assertFalse(b.owner());
-        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
             // a's session ends from outside (a network cut, an operator, a failover)
             s.execute("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted"
                     + " and ((classid::bigint << 32) | objid::bigint) = " + lockId);
         }
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!b.claim().await().atMost(Duration.ofSeconds(10))) {
-            assertTrue(System.currentTimeMillis() < deadline, "b takes over");
-            Thread.sleep(100);
-        }
+        await("b takes over").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> b.claim().await().atMost(Duration.ofSeconds(10)));
         // a no longer believes it leads: at the latest its next claim finds out and answers false
         boolean aClaims = a.claim().onFailure().recoverWithItem(false).await().atMost(Duration.ofSeconds(10));
         assertFalse(aClaims && a.owner(), "a must not lead while b does");
         assertFalse(a.claim().onFailure().recoverWithItem(false).await().atMost(Duration.ofSeconds(10)));
-        try (Connection c = jdbc()) {
+        try (Connection c = DB.connect()) {
             assertEquals(1, holders(c));
         }
     }
@@ -100,10 +98,12 @@ class LeaderLockTest {
         Uni<Boolean> claim = lock.claim();
         lock.release();
         claim.onFailure().recoverWithItem(false).await().atMost(Duration.ofSeconds(10));
-        Thread.sleep(300);
-        assertFalse(lock.owner());
-        try (Connection c = jdbc()) {
-            assertEquals(0, holders(c), "a claim overtaken by release must not keep the lock");
+        try (Connection c = DB.connect()) {
+            // whatever of the claim is still in flight: for 300 ms, never an owner, never a session holding the lock
+            await("a claim overtaken by release keeps no lock").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
+                    .pollInSameThread()
+                    .failFast("a claim overtaken by release must not keep the lock", () -> lock.owner() || holders(c) != 0)
+                    .until(() -> true);
         }
     }
 
@@ -114,19 +114,9 @@ class LeaderLockTest {
         return lock;
     }
 
-    private int holders(Connection c) throws SQLException {
-        return count(c, "select count(*) from pg_locks where locktype = 'advisory' and granted"
+    private long holders(Connection c) throws SQLException {
+        return Database.count(c, "select count(*) from pg_locks where locktype = 'advisory' and granted"
                 + " and ((classid::bigint << 32) | objid::bigint) = " + lockId);
     }
 
-    private static int count(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static Connection jdbc() throws SQLException {
-        return DriverManager.getConnection(pg.jdbcUrl(DATABASE), pg.user(), pg.password());
-    }
 }

@@ -1,6 +1,7 @@
 package io.samtykke.kit.outbox;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.samtykke.testsupport.Database;
 import io.samtykke.testsupport.KafkaBroker;
 import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.TopicReader;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,9 +34,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,6 +53,7 @@ class OutboxRelayTest {
     private static final long LOCK_BASE = 0x6B69_0000L;
     private static final int SLOTS = 16;
 
+    private static final Database DB = Database.of(DATABASE);
     private static PostgresServer pg;
     private static KafkaBroker kafka;
 
@@ -98,16 +101,18 @@ class OutboxRelayTest {
         }
         // while it starts up and drains: never more than one session of this relay holding its slot locks,
         // never more than one LISTEN connection, and no advisory lock outliving a transaction
-        int maxLockHolders = 0;
-        int maxListeners = 0;
-        long deadline = System.currentTimeMillis() + 6_000;
-        try (Connection c = jdbc()) {
-            while (System.currentTimeMillis() < deadline) {
-                maxLockHolders = Math.max(maxLockHolders, lockHolders(c));
-                maxListeners = Math.max(maxListeners, count(c,
-                        "select count(*) from pg_stat_activity where application_name = '" + relayName() + "'"));
-                Thread.sleep(20);
-            }
+        AtomicLong maxLockHolders = new AtomicLong();
+        AtomicLong maxListeners = new AtomicLong();
+        try (Connection c = DB.connect()) {
+            // the most seen so far: once over one, never again within limits, so the 6 s cannot complete
+            await("for 6 s, one session at a time holds the relay's slot locks and one LISTEN connection is open")
+                    .during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).pollInSameThread()
+                    .pollInterval(Duration.ofMillis(20)).until(() -> {
+                        maxLockHolders.accumulateAndGet(lockHolders(c), Math::max);
+                        maxListeners.accumulateAndGet(Database.count(c,
+                                "select count(*) from pg_stat_activity where application_name = '" + relayName() + "'"), Math::max);
+                        return maxLockHolders.get() <= 1 && maxListeners.get() <= 1;
+                    });
         } finally {
             storm.set(false);
             for (Thread th : stormers) {
@@ -115,15 +120,14 @@ class OutboxRelayTest {
             }
         }
         assertTrue(setupRan.get(), "the topic setup ran before publishing");
-        assertTrue(maxLockHolders <= 1, "one session at a time holds the relay's slot locks, saw " + maxLockHolders);
-        assertEquals(1, maxListeners, "exactly one LISTEN connection");
+        assertEquals(1, maxListeners.get(), "exactly one LISTEN connection");
 
         List<ConsumerRecord<String, byte[]>> records = read(rows, Duration.ofSeconds(30));
         assertExactlyOnceInOrder(records, rows);
         awaitTrue(() -> relay.relay.status().slotsCovered() == SLOTS && relay.relay.status().relays() == 1,
                 "the relay reports itself as the one relay covering all 16 slots: " + relay.relay.status());
-        try (Connection c = jdbc()) {
-            assertEquals(0, count(c, "select count(*) from " + table + " where published_at is null"), "nothing left behind");
+        try (Connection c = DB.connect()) {
+            assertEquals(0, Database.count(c, "select count(*) from " + table + " where published_at is null"), "nothing left behind");
         }
     }
 
@@ -158,7 +162,7 @@ class OutboxRelayTest {
         newOutbox();
         String held = subjectInSlot(5);
         String free = subjectInSlot(6);
-        try (Connection other = jdbc()) {
+        try (Connection other = DB.connect()) {
             other.setAutoCommit(false);
             try (Statement s = other.createStatement()) {
                 s.execute("select pg_advisory_xact_lock(" + (LOCK_BASE + 5) + ")");
@@ -196,7 +200,7 @@ class OutboxRelayTest {
             awaitTrue(() -> relay.relay.status().failed() == 1, "the failed row is counted: " + relay.relay.status());
             assertEquals(1.0, metrics.get("samtykke.outbox.publish.failures").counter().count());
             assertEquals(1.0, metrics.get("samtykke.outbox.failed").gauge().value());
-            try (Connection c = jdbc(); Statement s = c.createStatement();
+            try (Connection c = DB.connect(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("select publish_error from " + table + " where id = " + bad)) {
                 assertTrue(rs.next());
                 String error = rs.getString(1);
@@ -252,18 +256,17 @@ class OutboxRelayTest {
         insertRows(100, 100, "ok");
         Instance relay = instance(() -> true, OutboxRelayTest::mapped, new SimpleMeterRegistry(), "127.0.0.1:" + deadPort);
         relay.relay.start();
-        long deadline = System.currentTimeMillis() + 40_000;
         java.util.Set<java.time.Instant> rounds = new java.util.HashSet<>();
-        while (rounds.size() < 3 && System.currentTimeMillis() < deadline) {
-            java.time.Instant last = relay.relay.status().lastRoundFinished();
-            if (last != null) {
-                rounds.add(last);
-            }
-            Thread.sleep(100);
-        }
-        assertTrue(rounds.size() >= 2, "rounds keep finishing while Kafka is away: " + rounds + " " + relay.relay.status());
-        try (Connection c = jdbc()) {
-            assertEquals(100, count(c, "select count(*) from " + table + " where published_at is null and publish_error is null"),
+        await("rounds keep finishing while Kafka is away").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    java.time.Instant last = relay.relay.status().lastRoundFinished();
+                    if (last != null) {
+                        rounds.add(last);
+                    }
+                    assertTrue(rounds.size() >= 2, "rounds finished: " + rounds + " " + relay.relay.status());
+                });
+        try (Connection c = DB.connect()) {
+            assertEquals(100, Database.count(c, "select count(*) from " + table + " where published_at is null and publish_error is null"),
                     "every row waits, none marked published or failed");
         }
     }
@@ -321,7 +324,7 @@ class OutboxRelayTest {
     private void newOutbox() throws SQLException {
         table = "outbox_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         topic = "kit-" + table;
-        try (Connection c = jdbc(); Statement s = c.createStatement()) {
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
             s.execute("""
                     create table %1$s (
                         id bigserial primary key, slot smallint not null, tenant_id text not null, subject_id text not null,
@@ -337,7 +340,7 @@ class OutboxRelayTest {
 
     /** Rows for {@code subjects} subjects round-robin, per subject numbered 1, 2, ... after what each has. */
     private void insertRows(int count, int subjects, String payload) throws SQLException {
-        try (Connection c = jdbc()) {
+        try (Connection c = DB.connect()) {
             c.setAutoCommit(false);
             Map<String, Integer> seq = new LinkedHashMap<>();
             try (Statement s = c.createStatement();
@@ -361,7 +364,7 @@ class OutboxRelayTest {
     }
 
     private long insertRow(String subject, int seq, String payload) throws SQLException {
-        try (Connection c = jdbc()) {
+        try (Connection c = DB.connect()) {
             long id = insert(c, subject, seq, payload);
             notifyRelay(c);
             return id;
@@ -460,28 +463,13 @@ class OutboxRelayTest {
     }
 
     /** Sessions holding one of the relay's advisory locks right now. */
-    private static int lockHolders(Connection c) throws SQLException {
-        return count(c, "select count(distinct pid) from pg_locks where locktype = 'advisory' and granted"
+    private static long lockHolders(Connection c) throws SQLException {
+        return Database.count(c, "select count(distinct pid) from pg_locks where locktype = 'advisory' and granted"
                 + " and ((classid::bigint << 32) | objid::bigint) between " + LOCK_BASE + " and " + (LOCK_BASE + SLOTS - 1));
     }
 
-    private static int count(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    private static Connection jdbc() throws SQLException {
-        return DriverManager.getConnection(pg.jdbcUrl(DATABASE), pg.user(), pg.password());
-    }
-
     private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.currentTimeMillis() < deadline, what);
-            sleep(100);
-        }
+        await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
     }
 
     private static void sleep(long millis) {
