@@ -3,7 +3,6 @@ package io.samtykke.audit.receipt;
 import io.samtykke.audit.config.AuditConfig;
 import io.samtykke.audit.entry.AuditEntry;
 import io.samtykke.audit.entry.EntryQueries;
-import io.samtykke.audit.problem.QueryParams;
 import io.samtykke.audit.tree.LogSigner;
 import io.samtykke.audit.tree.TreeStore.StoredCheckpoint;
 import io.samtykke.audit.tree.TreeStore;
@@ -11,6 +10,7 @@ import io.samtykke.audit.verifier.ProofPlan;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.Schemas;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
@@ -67,8 +67,7 @@ public class ReceiptResource {
                     + " records. The offline verifier checks a receipt: java -jar audit-verifier.jar receipt FILE --key KEY.")
     @APIResponse(responseCode = "200", description = "The receipt; without proof (and with Retry-After) until the record is checkpointed",
             content = @Content(schema = @Schema(implementation = ConsentReceipt.class)))
-    @APIResponse(responseCode = "404", description = "No consent record with this event id for the caller",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "No consent record with this event id for the caller")
     public Uni<Response> receipt(@PathParam("eventId") String eventId) {
         Caller caller = callers.current();
         UUID id = QueryParams.uuid(eventId, "eventId").orElseThrow();
