@@ -1,6 +1,6 @@
 package io.samtykke.audit.entry;
 
-import io.samtykke.audit.problem.QueryParams;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
@@ -15,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -23,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/entries")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Entries", description = "The tenant's append-only evidence log")
+@RolesAllowed(Caller.AUDITOR)
 public class EntryResource {
 
     static final int DEFAULT_LIMIT = 100;
@@ -35,12 +35,10 @@ public class EntryResource {
     Callers callers;
 
     @GET
-    @RolesAllowed(Caller.AUDITOR)
     @Operation(summary = "The tenant's audit entries, one page at a time",
             description = "Every event received, oldest first (or newest first with order=desc), optionally only those of one"
                     + " subject, purpose, event type or event-time range.")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is absent on the last")
-    @APIResponse(responseCode = "400", description = "Invalid parameter", content = @Content(mediaType = "application/problem+json"))
     public Uni<EntryPage> list(
             @Parameter(description = "Only entries of this subject id") @QueryParam("subject") String subject,
             @Parameter(description = "Only entries of this purpose key") @QueryParam("purpose") String purpose,
@@ -52,7 +50,7 @@ public class EntryResource {
             @Parameter(description = "Page size, 1-500, default 100") @QueryParam("limit") String limit,
             @Parameter(description = "nextCursor of the previous page") @QueryParam("cursor") String cursor) {
         Caller caller = callers.current();
-        boolean newestFirst = newestFirst(order);
+        boolean newestFirst = QueryParams.choice(order, "order", "asc", "desc");
         Cursor after = null;
         if (cursor != null) {
             after = Cursor.decode(cursor).orElseThrow(() -> QueryParams.invalid("cursor", "is not a cursor this service issued"));
@@ -60,17 +58,17 @@ public class EntryResource {
                 throw QueryParams.invalid("cursor", "was issued for the other order");
             }
         }
-        return queries.page(caller.tenant(), filter(subject, purpose, type, from, to), after, newestFirst, limit(limit));
+        return queries.page(caller.tenant(), filter(subject, purpose, type, from, to), after, newestFirst,
+                QueryParams.limit(limit, DEFAULT_LIMIT, MAX_LIMIT));
     }
 
     @GET
     @Path("{index}")
-    @RolesAllowed(Caller.AUDITOR)
     @Operation(summary = "One entry by its seq (leaf index), with its canonical entry bytes",
             description = "entry is base64 of the bytes whose SHA-256(0x00 || bytes) is leafHash: check it, then check the"
                     + " leaf hash with GET /v1/proofs/inclusion against a checkpoint.")
     @APIResponse(responseCode = "200", description = "The entry")
-    @APIResponse(responseCode = "404", description = "No such entry", content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "No such entry")
     public Uni<AuditEntry> get(@PathParam("index") String index) {
         Caller caller = callers.current();
         long seq = QueryParams.wholeNumber(index, "index").orElseThrow();
@@ -87,26 +85,5 @@ public class EntryResource {
             throw QueryParams.invalid("to", "must be after from");
         }
         return filter;
-    }
-
-    private static boolean newestFirst(String order) {
-        if (order == null || order.equals("asc")) {
-            return false;
-        }
-        if (order.equals("desc")) {
-            return true;
-        }
-        throw QueryParams.invalid("order", "must be asc or desc");
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        int limit = value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : 0;
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw QueryParams.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT);
-        }
-        return limit;
     }
 }

@@ -7,7 +7,6 @@ import io.samtykke.audit.entry.AuditEntry;
 import io.samtykke.audit.entry.EntryQueries;
 import io.samtykke.audit.entry.EntryReader;
 import io.samtykke.audit.entry.EntryResource;
-import io.samtykke.audit.problem.QueryParams;
 import io.samtykke.audit.tree.LogSigner;
 import io.samtykke.audit.tree.TreeStore.StoredCheckpoint;
 import io.samtykke.audit.tree.TreeStore;
@@ -15,6 +14,7 @@ import io.samtykke.audit.verifier.Csv;
 import io.samtykke.audit.verifier.ExportFormat;
 import io.samtykke.audit.verifier.NodeId;
 import io.samtykke.audit.verifier.ProofPlan;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
@@ -88,8 +88,7 @@ public class ExportResource {
                     + " size streams in constant memory.")
     @APIResponse(responseCode = "200", description = "The export (NDJSON: a header line with the checkpoint, then one entry per line)",
             content = {@Content(mediaType = NDJSON), @Content(mediaType = CSV)})
-    @APIResponse(responseCode = "400", description = "Invalid parameter", content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "404", description = "No checkpoint of that tree size", content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "No checkpoint of that tree size")
     public RestMulti<Buffer> export(
             @Parameter(description = "ndjson (default) or csv") @QueryParam("format") String format,
             @Parameter(description = "Tree size of a signed checkpoint; default: the latest") @QueryParam("treeSize") String treeSize,
@@ -99,7 +98,7 @@ public class ExportResource {
             @Parameter(description = "Only events at or after this time (RFC 3339)") @QueryParam("from") String from,
             @Parameter(description = "Only events before this time (RFC 3339)") @QueryParam("to") String to) {
         String tenant = callers.current().tenant();
-        boolean csv = csv(format);
+        boolean csv = QueryParams.choice(format, "format", "ndjson", "csv");
         EntryQueries.Filter filter = EntryResource.filter(subject, purpose, type, from, to);
         Optional<Long> size = QueryParams.wholeNumber(treeSize, "treeSize");
         Uni<StoredCheckpoint> checkpoint = size.isEmpty() ? store.latestOrEmpty(tenant)
@@ -227,15 +226,5 @@ public class ExportResource {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("cannot write an export line", ex);
         }
-    }
-
-    private static boolean csv(String format) {
-        if (format == null || format.equals("ndjson")) {
-            return false;
-        }
-        if (format.equals("csv")) {
-            return true;
-        }
-        throw QueryParams.invalid("format", "must be ndjson or csv");
     }
 }

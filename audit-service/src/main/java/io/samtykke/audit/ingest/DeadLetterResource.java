@@ -1,9 +1,7 @@
 package io.samtykke.audit.ingest;
 
-import io.samtykke.audit.problem.QueryParams;
+import io.samtykke.kit.deadletter.DeadLetterRequests;
 import io.samtykke.kit.deadletter.DeadLetterTable;
-import io.samtykke.kit.problem.CommonProblem;
-import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
 import io.samtykke.kit.security.Callers;
 import io.smallrye.common.annotation.Blocking;
@@ -18,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -43,22 +40,10 @@ public class DeadLetterResource {
 
     @GET
     @RolesAllowed({Caller.AUDITOR, Caller.ADMIN})
-    @Operation(summary = "The tenant's dead letters, oldest first",
-            description = "Each with its topic, partition, offset, event id and type (as the record claimed), the reason"
-                    + " and the raw value (base64). Without all=true only those not replayed yet.")
-    @APIResponse(responseCode = "200", description = "One page; nextAfter is absent on the last")
-    @APIResponse(responseCode = "400", description = "Invalid parameter", content = @Content(mediaType = "application/problem+json"))
+    @Operation(summary = "The tenant's dead letters, oldest first", description = DeadLetterRequests.PAGE_DESCRIPTION)
+    @APIResponse(responseCode = "200", description = DeadLetterRequests.PAGE_ANSWER)
     public Uni<DeadLetterTable.Page> list(@QueryParam("after") String after, @QueryParam("limit") String limit, @QueryParam("all") String all) {
-        Caller caller = callers.current();
-        long afterId = QueryParams.wholeNumber(after, "after").orElse(0L);
-        int n = QueryParams.wholeNumber(limit, "limit").orElse(100L).intValue();
-        if (n < 1 || n > 500) {
-            throw QueryParams.invalid("limit", "must be 1-500");
-        }
-        if (all != null && !all.equals("true") && !all.equals("false")) {
-            throw QueryParams.invalid("all", "must be true or false");
-        }
-        return table.page(caller.tenant(), afterId, n, "true".equals(all));
+        return DeadLetterRequests.page(table, callers.current().tenant(), after, limit, all);
     }
 
     @POST
@@ -69,21 +54,13 @@ public class DeadLetterResource {
             description = "After the cause was fixed: the record becomes a log entry (or is found already logged) and is"
                     + " marked replayed. Still refused: 422 with the reason, and the dead letter stays.")
     @APIResponse(responseCode = "200", description = "Stored")
-    @APIResponse(responseCode = "404", description = "No such dead letter in this tenant",
-            content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "422", description = "Still refused", content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "No such dead letter in this tenant")
+    @APIResponse(responseCode = "422", description = "Still refused")
     public ReplayAnswer replay(@PathParam("id") String id) {
-        Caller caller = callers.current();
-        long n = QueryParams.wholeNumber(id, "id").orElseThrow();
-        DeadLetterTable.Stored letter = table.get(caller.tenant(), n).await().indefinitely()
-                .orElseThrow(() -> new ProblemException(CommonProblem.NOT_FOUND, "no dead letter " + n));
-        if (letter.view().replayedAt() != null) {
-            return new ReplayAnswer(n, true);
-        }
-        EventIngest.Replay replay = ingest.replay(letter);
-        if (!replay.stored()) {
-            throw new ProblemException(CommonProblem.STILL_REFUSED, replay.reason());
-        }
+        long n = DeadLetterRequests.replay(table, callers.current().tenant(), id, letter -> {
+            EventIngest.Replay replay = ingest.replay(letter);
+            return replay.stored() ? null : replay.reason();
+        });
         return new ReplayAnswer(n, true);
     }
 }

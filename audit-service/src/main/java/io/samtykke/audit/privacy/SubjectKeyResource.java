@@ -1,6 +1,6 @@
 package io.samtykke.audit.privacy;
 
-import io.samtykke.audit.problem.QueryParams;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.security.Caller;
 import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
@@ -10,7 +10,6 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,7 +29,6 @@ public class SubjectKeyResource {
             description = "Entries, hashes, proofs and checkpoints stay as they were and still verify; events about the person"
                     + " that arrive later are logged without personal values. Idempotent. Cannot be undone.")
     @APIResponse(responseCode = "204", description = "The key is destroyed")
-    @APIResponse(responseCode = "403", description = "Not a dpo of this tenant", content = @Content(mediaType = "application/problem+json"))
     public Uni<Void> destroy(@PathParam("subjectId") String subjectId) {
         String tenant = callers.current().tenant();
         return keys.destroy(tenant, QueryParams.text(subjectId, "subjectId"));

@@ -1,6 +1,6 @@
 package io.samtykke.audit.tree;
 
-import io.samtykke.audit.problem.QueryParams;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
@@ -22,6 +22,7 @@ import java.util.Optional;
 
 @Path("/v1")
 @Tag(name = "Checkpoints", description = "Signed tree heads of the tenant's log (C2SP tlog-checkpoint, Ed25519 signed note)")
+@RolesAllowed(Caller.AUDITOR)
 public class CheckpointResource {
 
     static final String TEXT = "text/plain; charset=utf-8";
@@ -38,14 +39,12 @@ public class CheckpointResource {
     @GET
     @Path("checkpoint")
     @Produces(TEXT)
-    @RolesAllowed(Caller.AUDITOR)
     @Operation(summary = "The latest signed checkpoint of the tenant's log, or the one of a given tree size",
             description = "A C2SP tlog-checkpoint signed note: origin, tree size, base64 root hash, an empty line and the"
                     + " Ed25519 signature line. Every checkpoint ever signed is kept; a checkpoint follows new entries within"
                     + " a second. Before the first entry, the checkpoint of the empty tree.")
     @APIResponse(responseCode = "200", description = "The signed note", content = @Content(mediaType = TEXT))
-    @APIResponse(responseCode = "404", description = "No checkpoint of that size was signed",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "No checkpoint of that size was signed")
     public Uni<String> checkpoint(@Parameter(description = "Tree size of a checkpoint signed earlier") @QueryParam("size") String size) {
         Caller caller = callers.current();
         Optional<Long> wanted = QueryParams.wholeNumber(size, "size");
@@ -59,7 +58,6 @@ public class CheckpointResource {
     @GET
     @Path("public-key")
     @Produces(TEXT)
-    @RolesAllowed(Caller.AUDITOR)
     @Operation(summary = "The verifier key of the tenant's log",
             description = "<origin>+<key ID as 8 hex digits>+<base64(0x01 || Ed25519 public key)>, the C2SP signed-note"
                     + " verifier key that checks this tenant's checkpoints (and the offline verifier's --key).")

@@ -1,8 +1,8 @@
 package io.samtykke.audit.tree;
 
-import io.samtykke.audit.problem.QueryParams;
 import io.samtykke.audit.verifier.NodeId;
 import io.samtykke.audit.verifier.ProofPlan;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
@@ -18,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -34,6 +33,7 @@ import java.util.UUID;
 @Path("/v1/proofs")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Proofs", description = "RFC 9162 inclusion and consistency proofs of the tenant's log")
+@RolesAllowed(Caller.AUDITOR)
 public class ProofResource {
 
     @Inject
@@ -62,13 +62,11 @@ public class ProofResource {
 
     @GET
     @Path("inclusion")
-    @RolesAllowed(Caller.AUDITOR)
     @Operation(summary = "Proof that an entry is in the tenant's tree of a given size",
             description = "Name the entry by index (its seq) or by eventId. Verify with the checkpoint of treeSize.")
     @APIResponse(responseCode = "200", description = "The proof")
-    @APIResponse(responseCode = "400", description = "Bad parameters, or a tree size beyond the latest checkpoint",
-            content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "404", description = "No entry with that event id", content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "400", description = "Bad parameters, or a tree size beyond the latest checkpoint")
+    @APIResponse(responseCode = "404", description = "No entry with that event id")
     public Uni<InclusionProof> inclusion(
             @Parameter(description = "The entry's seq (leaf index)") @QueryParam("index") String index,
             @Parameter(description = "Or the entry's event id") @QueryParam("eventId") String eventId,
@@ -95,11 +93,9 @@ public class ProofResource {
 
     @GET
     @Path("consistency")
-    @RolesAllowed(Caller.AUDITOR)
     @Operation(summary = "Proof that the tenant's tree of size from is a prefix of its tree of size to",
             description = "Verify with the checkpoints of both sizes: nothing before fromSize was changed, removed or reordered.")
     @APIResponse(responseCode = "200", description = "The proof")
-    @APIResponse(responseCode = "400", description = "Bad sizes", content = @Content(mediaType = "application/problem+json"))
     public Uni<ConsistencyProof> consistency(
             @Parameter(description = "The older tree size, at least 1") @QueryParam("from") String from,
             @Parameter(description = "The newer tree size; default: the latest checkpoint's") @QueryParam("to") String to) {

@@ -5,7 +5,7 @@ import io.samtykke.consent.record.ConsentApi.BatchResult;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.HistoryPage;
-import io.samtykke.consent.record.ConsentApi.SubjectConsents;
+import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.json.StrictJson;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
@@ -62,12 +62,9 @@ public class ConsentResource {
                     + "answer; If-Match with the subject's ETag refuses the write (412) when the subject changed.")
     @APIResponse(responseCode = "201", description = "Stored; one record per change",
             content = @Content(schema = @Schema(implementation = ConsentWriteResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request", content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "409", description = "A change is not allowed from the current state",
-            content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "412", description = "If-Match does not match", content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "422", description = "Unknown purpose or notice, future occurredAt, reused Idempotency-Key",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "409", description = "A change is not allowed from the current state")
+    @APIResponse(responseCode = "412", description = "If-Match does not match")
+    @APIResponse(responseCode = "422", description = "Unknown purpose or notice, future occurredAt, reused Idempotency-Key")
     public Uni<Response> write(
             @PathParam("subjectId") String subjectId,
             @Parameter(description = "Makes retries safe, e.g. \"8e03978e-40d5-43e8-bc93-6894a57f9324\"")
@@ -117,10 +114,7 @@ public class ConsentResource {
                                     @Parameter(description = "asc (oldest first, default) or desc") @QueryParam("order") String order) {
         Caller caller = callers.current();
         caller.requireAccessTo(subjectId);
-        if (order != null && !order.equals("asc") && !order.equals("desc")) {
-            throw ProblemException.at(CommonProblem.VALIDATION, "/query/order", "must be asc or desc");
-        }
-        return queries.history(caller.tenant(), subjectId, cursor, limit, "desc".equals(order));
+        return queries.history(caller.tenant(), subjectId, cursor, limit, QueryParams.choice(order, "order", "asc", "desc"));
     }
 
     @POST

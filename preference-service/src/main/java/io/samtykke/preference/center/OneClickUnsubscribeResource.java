@@ -53,27 +53,18 @@ public class OneClickUnsubscribeResource {
     PreferenceConfig config;
 
     @Inject
-    @Location("unsubscribe.html")
-    Template page;
+    LinkPages links;
 
     @Inject
-    @Location("link-problem.html")
-    Template problem;
+    @Location("unsubscribe.html")
+    Template page;
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "A confirmation page; changes nothing")
     public Uni<Response> confirm(@PathParam("token") String token, @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
-        LinkToken link;
-        try {
-            link = key.verify(token, LinkToken.Use.UNSUBSCRIBE);
-        } catch (ProblemException e) {
-            return Uni.createFrom().item(PreferenceCenterResource.linkProblem(problem, e, acceptLanguage, "unsubscribe.title"));
-        }
-        return center.text(link, acceptLanguage).map(text -> PreferenceCenterResource.html(200, page
-                .data("lang", text.language()).data("title", text.get("unsubscribe.title"))
-                .data("message", text.get("unsubscribe.confirm")).data("button", text.get("unsubscribe"))
-                .data("done", false).data("more", null).data("moreLabel", null).render()));
+        return links.open(token, LinkToken.Use.UNSUBSCRIBE, acceptLanguage, "unsubscribe.title", link ->
+                center.text(link, acceptLanguage).map(text -> answer(text, "unsubscribe.confirm", text.get("unsubscribe"), null)));
     }
 
     @POST
@@ -83,34 +74,36 @@ public class OneClickUnsubscribeResource {
     public Uni<Response> unsubscribe(@PathParam("token") String token, @RestForm("List-Unsubscribe") String oneClick,
                                      @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage,
                                      @HeaderParam(HttpHeaders.USER_AGENT) String userAgent, @Context HttpServerRequest http) {
-        LinkToken link;
-        try {
-            link = key.verify(token, LinkToken.Use.UNSUBSCRIBE);
-        } catch (ProblemException e) {
-            return Uni.createFrom().item(PreferenceCenterResource.linkProblem(problem, e, acceptLanguage, "unsubscribe.title"));
-        }
-        if (!"One-Click".equals(oneClick)) {
-            throw ProblemException.at(CommonProblem.VALIDATION, "/List-Unsubscribe",
-                    "the body must be List-Unsubscribe=One-Click (RFC 8058)");
-        }
-        return center.text(link, acceptLanguage).flatMap(text -> {
-            Evidence evidence = new Evidence("one-click-unsubscribe", text.language(),
-                    PreferenceCenterResource.remoteIp(http), userAgent);
-            String list = link.list() == null ? LinkToken.ALL : link.list();
-            Uni<PreferenceCenterService.Done> done;
-            if (list.startsWith(LinkToken.TOPIC)) {
-                done = center.unsubscribeTopic(link, list.substring(LinkToken.TOPIC.length()));
-            } else if (list.startsWith(LinkToken.PURPOSE)) {
-                done = center.withdraw(link, list.substring(LinkToken.PURPOSE.length()), evidence, false);
-            } else {
-                done = center.unsubscribeAll(link, evidence, false);
+        return links.open(token, LinkToken.Use.UNSUBSCRIBE, acceptLanguage, "unsubscribe.title", link -> {
+            if (!"One-Click".equals(oneClick)) {
+                throw ProblemException.at(CommonProblem.VALIDATION, "/List-Unsubscribe",
+                        "the body must be List-Unsubscribe=One-Click (RFC 8058)");
             }
-            String pageLink = "/preferences?token=" + new LinkToken(link.tenant(), link.subjectId(),
-                    LinkToken.Use.PAGE, null, link.language(), Instant.now(clock).plus(config.links().pageTtl())).sign(key.bytes());
-            return done.map(d -> PreferenceCenterResource.html(200, page
-                    .data("lang", text.language()).data("title", text.get("unsubscribe.title"))
-                    .data("message", text.get("unsubscribe.done")).data("button", null).data("done", true)
-                    .data("more", pageLink).data("moreLabel", text.get("unsubscribe.more")).render()));
+            return center.text(link, acceptLanguage).flatMap(text -> unsubscribed(link, text, userAgent, http));
         });
+    }
+
+    /** Takes the link's list away at once, and answers the page saying so, with a link to the preference center. */
+    private Uni<Response> unsubscribed(LinkToken link, CenterText text, String userAgent, HttpServerRequest http) {
+        Evidence evidence = new Evidence("one-click-unsubscribe", text.language(), LinkPages.remoteIp(http), userAgent);
+        String list = link.list() == null ? LinkToken.ALL : link.list();
+        Uni<PreferenceCenterService.Done> done;
+        if (list.startsWith(LinkToken.TOPIC)) {
+            done = center.unsubscribeTopic(link, list.substring(LinkToken.TOPIC.length()));
+        } else if (list.startsWith(LinkToken.PURPOSE)) {
+            done = center.withdraw(link, list.substring(LinkToken.PURPOSE.length()), evidence, false);
+        } else {
+            done = center.unsubscribeAll(link, evidence, false);
+        }
+        String pageLink = "/preferences?token=" + new LinkToken(link.tenant(), link.subjectId(),
+                LinkToken.Use.PAGE, null, link.language(), Instant.now(clock).plus(config.links().pageTtl())).sign(key.bytes());
+        return done.map(d -> answer(text, "unsubscribe.done", null, pageLink));
+    }
+
+    /** The page: with a confirmation {@code button}, or (none) saying it is done, with a link to {@code more}. */
+    private Response answer(CenterText text, String messageKey, String button, String more) {
+        return LinkPages.html(200, page.data("lang", text.language()).data("title", text.get("unsubscribe.title"))
+                .data("message", text.get(messageKey)).data("button", button).data("done", button == null)
+                .data("more", more).data("moreLabel", more == null ? null : text.get("unsubscribe.more")).render());
     }
 }

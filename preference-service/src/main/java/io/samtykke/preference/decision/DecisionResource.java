@@ -25,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Decisions", description = "May I contact this person now? And: I sent them a message")
+@RolesAllowed(Caller.MARKETING)
 public class DecisionResource {
 
     @Inject
@@ -35,26 +36,21 @@ public class DecisionResource {
 
     @POST
     @Path("/decisions")
-    @RolesAllowed(Caller.MARKETING)
     @Operation(summary = "Allow or deny contacting one subject or up to 10,000",
             description = "Each answer carries every reason that applied (no consent, withdrawn, expired, pending "
                     + "confirmation, objected, erased, topic unsubscribed, quiet hours, frequency cap reached, ...) and "
                     + "the consent version it rests on (subjectSeq and eventId). Necessary and service-message purposes "
                     + "are allowed without consent. Answered from preference-service's own projection: no call to "
                     + "consent-service.")
-    @APIResponse(responseCode = "200", description = "One decision per subject, in request order",
-            content = @Content(schema = @Schema(implementation = DecisionResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request, e.g. an unknown topic",
-            content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "413", description = "More subjects than allowed",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "200", description = "One decision per subject, in request order")
+    @APIResponse(responseCode = "400", description = "Invalid request, e.g. an unknown topic")
+    @APIResponse(responseCode = "413", description = "More subjects than allowed")
     public Uni<DecisionResponse> decide(DecisionRequest body) {
         return decisions.decide(callers.current().tenant(), body);
     }
 
     @POST
     @Path("/sends")
-    @RolesAllowed(Caller.MARKETING)
     @Operation(summary = "Report messages sent, to count against frequency caps",
             description = "Sends under necessary or service-message purposes are recorded but never count against caps.")
     @APIResponse(responseCode = "201", description = "Recorded",

@@ -31,6 +31,7 @@ import java.util.Date;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Preferences", description = "Topics, frequency caps, quiet hours, time zone, language and preferred channel")
+@RolesAllowed({Caller.APP, Caller.SUBJECT})
 public class PreferenceResource {
 
     @Inject
@@ -40,15 +41,13 @@ public class PreferenceResource {
     Callers callers;
 
     @GET
-    @RolesAllowed({Caller.APP, Caller.SUBJECT})
     @Operation(summary = "A subject's preferences",
             description = "A subject that never stored any gets the empty preferences with ETag \"0\". "
                     + "The ETag is the preferences' version; send it as If-Match on the next PUT.")
     @APIResponse(responseCode = "200", description = "The preferences",
             headers = @Header(name = "ETag", description = "The version, e.g. \"3\""),
             content = @Content(schema = @Schema(implementation = Preferences.class)))
-    @APIResponse(responseCode = "403", description = "A subject token for another subject",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "403", description = "A subject token for another subject")
     public Uni<Response> get(@PathParam("subjectId") String subjectId) {
         Caller caller = callers.current();
         PreferenceRules.validateSubjectId(subjectId);
@@ -57,7 +56,6 @@ public class PreferenceResource {
     }
 
     @PUT
-    @RolesAllowed({Caller.APP, Caller.SUBJECT})
     @Operation(summary = "Replace a subject's preferences",
             description = "Stores the preferences as a whole (absent fields are cleared) and publishes "
                     + "io.samtykke.preference.updated.v1 on samtykke.preference.events.v1 through the outbox. "
@@ -65,12 +63,9 @@ public class PreferenceResource {
     @APIResponse(responseCode = "200", description = "Stored",
             headers = @Header(name = "ETag", description = "The new version, e.g. \"4\""),
             content = @Content(schema = @Schema(implementation = Preferences.class)))
-    @APIResponse(responseCode = "400", description = "Invalid preferences; errors point into the body",
-            content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "403", description = "A subject token for another subject",
-            content = @Content(mediaType = "application/problem+json"))
-    @APIResponse(responseCode = "412", description = "If-Match does not match the current ETag",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "400", description = "Invalid preferences; errors point into the body")
+    @APIResponse(responseCode = "403", description = "A subject token for another subject")
+    @APIResponse(responseCode = "412", description = "If-Match does not match the current ETag")
     public Uni<Response> put(
             @PathParam("subjectId") String subjectId,
             @Parameter(description = "The ETag of a previous read or write; refuses the write when the preferences changed since")

@@ -36,6 +36,7 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhooks", description = "Opt-outs and preference changes delivered to tools that do not speak Kafka")
+@RolesAllowed({Caller.MARKETING, Caller.ADMIN})
 public class WebhookResource {
 
     @Inject
@@ -45,7 +46,6 @@ public class WebhookResource {
     Callers callers;
 
     @POST
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "Subscribe a URL to events",
             description = "Each event is POSTed as {type, timestamp, data} with the Standard Webhooks headers webhook-id "
                     + "(the event id, the same on every retry), webhook-timestamp and webhook-signature (v1, HMAC-SHA256). "
@@ -61,7 +61,6 @@ public class WebhookResource {
     }
 
     @GET
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "The tenant's subscriptions (without secrets)")
     public Uni<SubscriptionList> list() {
         return webhooks.list(callers.current().tenant()).map(SubscriptionList::new);
@@ -69,7 +68,6 @@ public class WebhookResource {
 
     @GET
     @Path("/{id}")
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "One subscription with its lag: pending, dead-lettered, change-to-acknowledgement times")
     public Uni<SubscriptionView> get(@PathParam("id") String id) {
         return webhooks.get(callers.current().tenant(), uuid(id));
@@ -78,21 +76,18 @@ public class WebhookResource {
     @POST
     @Path("/{id}/secret")
     @Consumes(MediaType.WILDCARD) // takes no body, so a bare POST (curl -X POST) is fine
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "Rotate the signing secret",
             description = "Makes a new secret and answers with it, once. For the configured overlap (24 hours by default) "
                     + "every delivery carries two signatures in webhook-signature, with the new and with the previous "
                     + "secret, so the receiver can switch when it likes; then only the new one. Rotating again within the "
                     + "overlap ends the older secret at once.")
-    @APIResponse(responseCode = "200", description = "Rotated; keep the new secret",
-            content = @Content(schema = @Schema(implementation = SubscriptionView.class)))
+    @APIResponse(responseCode = "200", description = "Rotated; keep the new secret")
     public Uni<SubscriptionView> rotateSecret(@PathParam("id") String id) {
         return webhooks.rotateSecret(callers.current().tenant(), uuid(id));
     }
 
     @DELETE
     @Path("/{id}")
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "Stop delivering to the subscription (its ledger stays readable)")
     @APIResponse(responseCode = "204", description = "Deactivated")
     public Uni<Response> delete(@PathParam("id") String id) {
@@ -101,7 +96,6 @@ public class WebhookResource {
 
     @GET
     @Path("/{id}/deliveries")
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "The delivery ledger: each delivery, newest first, with every attempt and its acknowledgement")
     public Uni<DeliveryPage> deliveries(@PathParam("id") String id, @QueryParam("status") String status,
                                         @QueryParam("subjectId") String subjectId, @QueryParam("before") Long before,
@@ -111,7 +105,6 @@ public class WebhookResource {
 
     @POST
     @Path("/{id}/deliveries/replay")
-    @RolesAllowed({Caller.MARKETING, Caller.ADMIN})
     @Operation(summary = "Deliver dead-lettered deliveries again (all, or the ones named), in their original order")
     public Uni<ReplayResult> replay(@PathParam("id") String id, ReplayRequest body) {
         return webhooks.replay(callers.current().tenant(), uuid(id), body == null ? null : body.deliveryIds())

@@ -1,4 +1,4 @@
-package io.samtykke.audit.problem;
+package io.samtykke.kit.http;
 
 import io.samtykke.kit.json.StrictJson;
 import io.samtykke.kit.problem.CommonProblem;
@@ -8,7 +8,11 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads query parameters strictly; a bad one is a 400 problem pointing at {@code /query/<name>}. */
+/**
+ * Reads query and path parameters strictly, the same way in every service; a bad one is a 400 problem pointing at
+ * {@code /query/<name>}. The resources take their parameters as text and read them here, so every wrong value is
+ * refused with a pointer to it and the same words in every service.
+ */
 public final class QueryParams {
 
     public static final int MAX_TEXT_LENGTH = 256;
@@ -25,6 +29,29 @@ public final class QueryParams {
             throw invalid(name, "must be a whole number from 0");
         }
         return Optional.of(Long.parseLong(value));
+    }
+
+    /** A page size from 1 to {@code max}; {@code usual} when absent. */
+    public static int limit(String value, int usual, int max) {
+        if (value == null) {
+            return usual;
+        }
+        int limit = value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : 0;
+        if (limit < 1 || limit > max) {
+            throw invalid("limit", "must be a whole number from 1 to " + max);
+        }
+        return limit;
+    }
+
+    /** One of two words: false when absent or {@code usual}, true when {@code other}, anything else refused. */
+    public static boolean choice(String value, String name, String usual, String other) {
+        if (value == null || value.equals(usual)) {
+            return false;
+        }
+        if (value.equals(other)) {
+            return true;
+        }
+        throw invalid(name, "must be " + usual + " or " + other);
     }
 
     public static Optional<UUID> uuid(String value, String name) {
