@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,12 +70,12 @@ class AuthorizationMatrixTest {
         cluster = Cluster.shared();
         String admin = token(OWN_TENANT, "admin-client", "admin");
         String app = token(OWN_TENANT, "app-client", "app");
-        expect(send("consent-service", "PUT", "/v1/purposes/newsletter", admin,
+        expect(cluster.send("consent-service", "PUT", "/v1/purposes/newsletter", admin,
                 "{\"names\":{\"da\":\"Nyhedsbrev\"},\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\",\"category\":\"MARKETING\"}"), 201);
-        expect(send("consent-service", "POST", "/v1/purposes/newsletter/notices", admin,
+        expect(cluster.send("consent-service", "POST", "/v1/purposes/newsletter/notices", admin,
                 "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"" + NOTICE_MARKER + "\"}"), 201);
         for (String person : List.of(ALICE, BOB)) {
-            HttpResponse<String> r = expect(send("consent-service", "POST", "/v1/subjects/" + person + "/consents", app,
+            HttpResponse<String> r = expect(cluster.send("consent-service", "POST", "/v1/subjects/" + person + "/consents", app,
                     "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}],\"evidence\":{\"source\":"
                             + "{\"appId\":\"" + APP_MARKERS.get(person) + "\",\"platform\":\"web\",\"appVersion\":\"1\",\"collectionPoint\":\"settings\"},"
                             + "\"language\":\"da\"}}"), 201);
@@ -83,11 +83,8 @@ class AuthorizationMatrixTest {
         }
         // wait until audit-service and the projection hold them, so that a leak would have something to leak
         String auditor = token(OWN_TENANT, "auditor-client", "auditor");
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (JSON.readTree(send("audit-service", "GET", "/v1/entries", auditor, null).body()).path("entries").size() < 2) {
-            assertTrue(Instant.now().isBefore(deadline), "the two grants reach the audit log");
-            Thread.sleep(50);
-        }
+        await("the two grants reach the audit log").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                JSON.readTree(cluster.send("audit-service", "GET", "/v1/entries", auditor, null).body()).path("entries").size() >= 2);
     }
 
     record Request(Operation op, String role, String tenant, String target, String url, String body) {
@@ -221,21 +218,11 @@ class AuthorizationMatrixTest {
     private static HttpResponse<String> send(Request request) throws Exception {
         // a person's token names the person: alice
         String token = token(request.tenant(), request.role().equals("subject") ? ALICE : request.role() + "-client", request.role());
-        return send(request.op().service(), request.op().method(), request.url(), token, request.body());
+        return cluster.send(request.op().service(), request.op().method(), request.url(), token, request.body());
     }
 
     private static String token(String tenant, String subject, String role) {
         return cluster.sign(Cluster.claims(tenant, subject, role));
-    }
-
-    private static HttpResponse<String> send(String service, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.service(service).url(path))).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> expect(HttpResponse<String> r, int status) {

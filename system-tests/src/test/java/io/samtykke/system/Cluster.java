@@ -7,6 +7,10 @@ import io.samtykke.testsupport.Tokens;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -29,6 +33,8 @@ import java.util.Set;
 final class Cluster implements AutoCloseable {
 
     static final Set<String> AUDIENCES = Set.of(Tokens.CONSENT_AUDIENCE, Tokens.PREFERENCE_AUDIENCE, Tokens.AUDIT_AUDIENCE);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static Cluster shared;
 
@@ -119,6 +125,24 @@ final class Cluster implements AutoCloseable {
             throw new IllegalArgumentException(name);
         }
         return process;
+    }
+
+    /** A request to {@code service} with a bearer token (none when null); {@code body} as JSON unless it is null. */
+    HttpResponse<String> send(String service, String method, String path, String token, String body) throws Exception {
+        return send(service, method, path, token, body == null ? null : "application/json", body);
+    }
+
+    HttpResponse<String> send(String service, String method, String path, String token, String contentType, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service(service).url(path))).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** kill -9 of {@code name}, then the same service on the same port and settings; returns the time from launch to ready. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.audit.verifier.ExportVerifier;
 import io.samtykke.audit.verifier.NoteKey;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -13,20 +14,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,9 +61,9 @@ class DownstreamCrashTest {
     private static void killConsumersUnderLoad(Cluster cluster) throws Exception {
         String admin = token(cluster, "admin");
         String app = token(cluster, "app");
-        expect(send(cluster, "consent-service", "PUT", "/v1/purposes/newsletter", admin,
+        expect(cluster.send("consent-service", "PUT", "/v1/purposes/newsletter", admin,
                 "{\"names\":{\"da\":\"Nyhedsbrev\"},\"channel\":\"EMAIL\",\"legalBasis\":\"CONSENT\",\"category\":\"MARKETING\"}"), 201);
-        expect(send(cluster, "consent-service", "POST", "/v1/purposes/newsletter/notices", admin,
+        expect(cluster.send("consent-service", "POST", "/v1/purposes/newsletter/notices", admin,
                 "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"Ja tak til nyhedsbrevet.\"}"), 201);
 
         Map<String, List<Ack>> acknowledged = new ConcurrentHashMap<>();
@@ -93,38 +95,28 @@ class DownstreamCrashTest {
         Set<String> expected = new HashSet<>();
         acknowledged.values().forEach(list -> list.forEach(a -> expected.add(a.eventId())));
         String auditor = token(cluster, "auditor");
-        List<String> logged = List.of();
-        Instant deadline = Instant.now().plusSeconds(Long.getLong("samtykke.crash.patience", 60));
-        Instant nextReport = Instant.now();
-        while (Instant.now().isBefore(deadline)) {
-            logged = entries(cluster, auditor);
-            if (new HashSet<>(logged).containsAll(expected)) {
-                break;
-            }
-            if (Instant.now().isAfter(nextReport)) {
-                System.out.printf("%s audit log: %d of %d acknowledged changes%n", Instant.now(), logged.size(), expected.size());
-                nextReport = Instant.now().plusSeconds(10);
-            }
-            Thread.sleep(200);
-        }
+        AtomicReference<List<String>> logged = new AtomicReference<>(List.of());
+        awaitQuietly(Duration.ofSeconds(Long.getLong("samtykke.crash.patience", 60)), () -> {
+            logged.set(entries(cluster, auditor));
+            return new HashSet<>(logged.get()).containsAll(expected);
+        });
         Set<String> missing = new HashSet<>(expected);
-        missing.removeAll(logged);
+        missing.removeAll(logged.get());
         assertEquals(Set.of(), missing, "acknowledged changes missing from the audit log");
-        assertEquals(new HashSet<>(logged).size(), logged.size(), "a change logged twice");
-        assertEquals(expected, new HashSet<>(logged), "the log holds nothing that was not acknowledged");
-        NoteKey key = NoteKey.verifier(body(send(cluster, "audit-service", "GET", "/v1/public-key", auditor, null)));
+        assertEquals(new HashSet<>(logged.get()).size(), logged.get().size(), "a change logged twice");
+        assertEquals(expected, new HashSet<>(logged.get()), "the log holds nothing that was not acknowledged");
+        NoteKey key = NoteKey.verifier(body(cluster.send("audit-service", "GET", "/v1/public-key", auditor, null)));
         ExportVerifier.Result verified = awaitVerifiedExport(cluster, auditor, key, expected.size());
         assertTrue(verified.valid(), verified.message());
 
         // the decisions: each person's rests on the last change acknowledged for them
         String marketing = token(cluster, "marketing");
-        Map<String, String> wrong = new HashMap<>();
-        deadline = Instant.now().plusSeconds(60);
-        do {
+        Map<String, String> wrong = new ConcurrentHashMap<>();
+        awaitQuietly(Duration.ofSeconds(60), () -> {
             wrong.clear();
             for (Map.Entry<String, List<Ack>> person : acknowledged.entrySet()) {
                 Ack last = person.getValue().get(person.getValue().size() - 1);
-                JsonNode d = JSON.readTree(body(send(cluster, "preference-service", "POST", "/v1/decisions", marketing,
+                JsonNode d = JSON.readTree(body(cluster.send("preference-service", "POST", "/v1/decisions", marketing,
                         "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + person.getKey() + "\"}"))).path("decisions").path(0);
                 boolean right = d.path("decision").asText().equals(last.grant() ? "ALLOW" : "DENY")
                         && d.at("/consent/eventId").asText().equals(last.eventId()) && d.at("/consent/subjectSeq").asLong() == last.subjectSeq();
@@ -132,10 +124,8 @@ class DownstreamCrashTest {
                     wrong.put(person.getKey(), "expected " + last + ", decision " + d);
                 }
             }
-            if (!wrong.isEmpty()) {
-                Thread.sleep(200);
-            }
-        } while (!wrong.isEmpty() && Instant.now().isBefore(deadline));
+            return wrong.isEmpty();
+        });
         assertEquals(Map.of(), wrong, "decisions that do not rest on the last acknowledged change");
         System.out.printf("downstream crashes: %d writes acknowledged by %d clients during 4 kills, 0 lost, 0 twice, 0 out of order;"
                 + " launch to ready after each kill: %s%n", writes, WRITERS, readyAfter);
@@ -150,7 +140,7 @@ class DownstreamCrashTest {
             boolean grant = (n / PEOPLE_PER_WRITER) % 2 == 0;
             String change = grant ? "{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}"
                     : "{\"purpose\":\"newsletter\",\"action\":\"WITHDRAW\"}";
-            HttpResponse<String> r = send(cluster, "consent-service", "POST", "/v1/subjects/" + subject + "/consents", app,
+            HttpResponse<String> r = cluster.send("consent-service", "POST", "/v1/subjects/" + subject + "/consents", app,
                     "{\"changes\":[" + change + "],\"evidence\":{\"source\":{\"appId\":\"crash\",\"platform\":\"web\","
                             + "\"appVersion\":\"1\",\"collectionPoint\":\"settings\"},\"language\":\"da\"}}");
             assertEquals(201, r.statusCode(), r.body());
@@ -166,7 +156,7 @@ class DownstreamCrashTest {
         List<String> ids = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = JSON.readTree(body(send(cluster, "audit-service", "GET",
+            JsonNode page = JSON.readTree(body(cluster.send("audit-service", "GET",
                     "/v1/entries?limit=500" + (cursor == null ? "" : "&cursor=" + cursor), auditor, null)));
             page.path("entries").forEach(e -> ids.add(e.path("eventId").asText()));
             cursor = page.path("nextCursor").isTextual() ? java.net.URLEncoder.encode(page.path("nextCursor").asText(),
@@ -176,32 +166,28 @@ class DownstreamCrashTest {
     }
 
     /** The export, once its checkpoint covers all {@code entries} (the checkpointer signs a little after the last append). */
-    private static ExportVerifier.Result awaitVerifiedExport(Cluster cluster, String auditor, NoteKey key, int entries) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (true) {
-            String export = body(send(cluster, "audit-service", "GET", "/v1/export", auditor, null));
-            ExportVerifier.Result verified = new ExportVerifier(key, null).verify(new BufferedReader(new StringReader(export)));
-            if ((verified.valid() && verified.entries() == entries) || Instant.now().isAfter(deadline)) {
-                assertEquals(entries, verified.entries(), "the export holds every entry: " + verified.message());
-                return verified;
-            }
-            Thread.sleep(200);
+    private static ExportVerifier.Result awaitVerifiedExport(Cluster cluster, String auditor, NoteKey key, int entries) {
+        AtomicReference<ExportVerifier.Result> verified = new AtomicReference<>();
+        awaitQuietly(Duration.ofSeconds(30), () -> {
+            String export = body(cluster.send("audit-service", "GET", "/v1/export", auditor, null));
+            verified.set(new ExportVerifier(key, null).verify(new BufferedReader(new StringReader(export))));
+            return verified.get().valid() && verified.get().entries() == entries;
+        });
+        assertEquals(entries, verified.get().entries(), "the export holds every entry: " + verified.get().message());
+        return verified.get();
+    }
+
+    /** Polls {@code condition} until it holds or {@code patience} ends; the assertions after it say what is wrong. */
+    private static void awaitQuietly(Duration patience, Callable<Boolean> condition) {
+        try {
+            await().atMost(patience).pollInterval(Duration.ofMillis(200)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            // the caller's assertions name what never came
         }
     }
 
     private static String token(Cluster cluster, String role) {
         return cluster.sign(Cluster.claims(TENANT, role + "-client", role));
-    }
-
-    private static HttpResponse<String> send(Cluster cluster, String service, String method, String path, String token, String body)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.service(service).url(path))).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token);
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String body(HttpResponse<String> r) {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -476,32 +477,16 @@ class FuzzTest {
         expect(send("consent-service", "POST", "/v1/subjects/" + subject + "/consents", "application/json",
                 "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}],\"evidence\":{\"source\":"
                         + "{\"appId\":\"fuzz\",\"platform\":\"web\",\"appVersion\":\"1\",\"collectionPoint\":\"settings\"},\"language\":\"da\"}}"), 201);
-        Instant deadline = Instant.now().plusSeconds(30);
-        boolean audited = false;
-        boolean allowed = false;
-        while (!(audited && allowed)) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(subject + ": audited " + audited + ", decision ALLOW " + allowed + " after 30 s");
-            }
-            audited = audited || JSON.readTree(send("audit-service", "GET", "/v1/entries?subject=" + subject, null, null).body())
-                    .path("entries").size() == 1;
-            allowed = allowed || "ALLOW".equals(JSON.readTree(send("preference-service", "POST", "/v1/decisions", "application/json",
-                    "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + subject + "\"}").body())
-                    .path("decisions").path(0).path("decision").asText());
-            if (!(audited && allowed)) {
-                Thread.sleep(50);
-            }
-        }
+        await(subject + " in the audit log").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                JSON.readTree(send("audit-service", "GET", "/v1/entries?subject=" + subject, null, null).body()).path("entries").size() == 1);
+        await(subject + " allowed by the decisions").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+                "ALLOW".equals(JSON.readTree(send("preference-service", "POST", "/v1/decisions", "application/json",
+                        "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + subject + "\"}").body())
+                        .path("decisions").path(0).path("decision").asText()));
     }
 
     private static HttpResponse<String> send(String service, String method, String path, String contentType, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cluster.service(service).url(path))).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token);
-        if (contentType != null) {
-            b.header("Content-Type", contentType);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.send(service, method, path, token, contentType, body);
     }
 
     private static void expect(HttpResponse<String> r, int... statuses) {
