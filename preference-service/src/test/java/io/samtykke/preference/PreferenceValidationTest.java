@@ -71,7 +71,8 @@ class PreferenceValidationTest {
         refused(api.asMarketing().body(Map.of("channel", "EMAIL", "purpose", "newsletter", "subjectId", "kim", "messageId", nul))
                 .post("/v1/sends"), "/messageId");
         refused(api.asApp().body(Map.of("topics", List.of("news\ud800"))).put(preferences("kim")), "/topics/0");
-        refused(api.asMarketing().get("/v1/topics/a%00b"), "/path");
+        // sent as written: a NUL percent-encoded once, as a browser or curl sends it
+        refused(api.asMarketing().urlEncodingEnabled(false).get("/v1/topics/a%00b"), "/path");
         refused(api.asMarketing().queryParam("status", nul).get("/v1/webhooks"), "/query/status");
         assertEquals(0, api.count("select count(*) from topic where tenant_id = ? and key in ('t1', 't2')", api.tenant));
         assertEquals(0, api.writesFor("kim"));
