@@ -58,7 +58,11 @@ final class Cluster implements AutoCloseable {
 
     /** A cluster of its own, on databases named after {@code name}, for a test that kills and restarts services. */
     static Cluster start(String name) throws Exception {
-        PostgresServer pg = PostgresServer.shared();
+        return start(name, PostgresServer.shared());
+    }
+
+    /** The same on {@code pg}, for a test that kills PostgreSQL too. */
+    static Cluster start(String name, PostgresServer pg) throws Exception {
         Path keys = Files.createTempDirectory("cluster-keys");
         Tokens tokens = Tokens.inFolder(keys);
         PrivateKey signingKey = KeyFactory.getInstance("RSA")
@@ -134,15 +138,21 @@ final class Cluster implements AutoCloseable {
 
     HttpResponse<String> send(String service, String method, String path, String token, String contentType, String body)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(service(service).url(path))).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest.Builder b = HttpRequest.newBuilder();
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return send(service, path, b, token);
+    }
+
+    /** {@code request} (method, body and headers set) sent to {@code path} of {@code service}, with the token if not null. */
+    HttpResponse<String> send(String service, String path, HttpRequest.Builder request, String token) throws Exception {
+        request.uri(URI.create(service(service).url(path))).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** kill -9 of {@code name}, then the same service on the same port and settings; returns the time from launch to ready. */

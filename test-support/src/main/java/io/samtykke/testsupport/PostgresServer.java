@@ -4,12 +4,16 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real PostgreSQL server: embedded binaries from Maven Central (no Docker), or a Testcontainers
@@ -28,13 +32,15 @@ public final class PostgresServer implements AutoCloseable {
     private final String user;
     private final String password;
     private final AutoCloseable handle;
+    private final Path dataDirectory;
 
-    private PostgresServer(String host, int port, String user, String password, AutoCloseable handle) {
+    private PostgresServer(String host, int port, String user, String password, AutoCloseable handle, Path dataDirectory) {
         this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
         this.handle = handle;
+        this.dataDirectory = dataDirectory;
     }
 
     /** The server shared by every test in this JVM, started on first use, stopped at JVM exit. */
@@ -67,7 +73,7 @@ public final class PostgresServer implements AutoCloseable {
                 builder.setPort(port);
             }
             EmbeddedPostgres pg = builder.start();
-            return new PostgresServer("127.0.0.1", pg.getPort(), USER, PASSWORD, pg);
+            return new PostgresServer("127.0.0.1", pg.getPort(), USER, PASSWORD, pg, dataDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL", e);
         }
@@ -78,7 +84,7 @@ public final class PostgresServer implements AutoCloseable {
                 .withUsername(USER).withPassword(PASSWORD).withDatabaseName("postgres")
                 .withCommand("postgres", "-c", "max_connections=300", "-c", "fsync=off");
         container.start();
-        return new PostgresServer(container.getHost(), container.getMappedPort(5432), USER, PASSWORD, container::stop);
+        return new PostgresServer(container.getHost(), container.getMappedPort(5432), USER, PASSWORD, container::stop, null);
     }
 
     public String host() {
@@ -121,6 +127,31 @@ public final class PostgresServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + database, e);
         }
+    }
+
+    /**
+     * kill -9 of the server and all its processes at once, as a power cut would, then the server again on the same
+     * data folder and port: what was committed must be there (fsync is on for a server with its own data folder).
+     * Returns the new server; this one is gone.
+     */
+    public PostgresServer crashAndRestart() throws Exception {
+        if (dataDirectory == null) {
+            throw new IllegalStateException("only a server with its own data folder can be crashed and restarted");
+        }
+        long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no postmaster " + pid));
+        List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
+        all.add(postmaster);
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : all) {
+            p.onExit().get(30, TimeUnit.SECONDS);
+        }
+        try {
+            handle.close(); // releases the data folder's lock; its stop finds nothing to stop
+        } catch (Exception alreadyGone) {
+            // the server is dead, which is the point
+        }
+        return startEmbedded(dataDirectory, port);
     }
 
     @Override
