@@ -36,6 +36,8 @@ class DownstreamCrashTest {
                 System.out.printf("downstream crashes: %d writes acknowledged by 4 clients during 4 kills, 0 lost, 0 twice, 0 out of "
                         + "order; caught up %.1f s after the load; launch to ready after each kill: %s%n",
                         writes, caughtUp.toMillis() / 1000.0, readyAfter);
+                FaultTable.row("kill -9 of audit-service (x2) and preference-service (x2), restarted, under 4 writers", 4, writes,
+                        load.retries(), readyAfter.values().stream().max(Duration::compareTo).orElseThrow(), caughtUp);
             }
         }
     }

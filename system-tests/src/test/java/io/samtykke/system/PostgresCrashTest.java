@@ -59,6 +59,8 @@ class PostgresCrashTest {
                 System.out.printf("postgres crashes: %d writes acknowledged by 4 clients (%d attempts retried) through 2 kill -9 of"
                         + " PostgreSQL, 0 lost, 0 twice, 0 out of order; caught up %.1f s after the load; slowest ready after"
                         + " PostgreSQL was back: %s%n", writes, retries, caughtUp.toMillis() / 1000.0, readyAfter);
+                FaultTable.row("kill -9 of PostgreSQL (all processes, fsync on) x2, restarted on its data folder, under 4 writers", 2,
+                        writes, retries, readyAfter.values().stream().max(Duration::compareTo).orElseThrow(), caughtUp);
             }
         } finally {
             pg.close();
