@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * All three services as real processes wired as in production (preference-service calls consent-service with its
  * own signed tokens; audit-service reads every topic), over the JVM's shared PostgreSQL and Kafka broker, trusting
@@ -63,20 +65,25 @@ final class Cluster implements AutoCloseable {
 
     /** The same on {@code pg}, for a test that kills PostgreSQL too. */
     static Cluster start(String name, PostgresServer pg) throws Exception {
+        return start(name, pg, null);
+    }
+
+    /** The same on {@code pg} and the broker at {@code kafka} (null: the JVM's shared one), for a test that kills either. */
+    static Cluster start(String name, PostgresServer pg, String kafka) throws Exception {
         Path keys = Files.createTempDirectory("cluster-keys");
         Tokens tokens = Tokens.inFolder(keys);
         PrivateKey signingKey = KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keys.resolve("jwt-private.pk8"))));
 
         pg.ensureDatabase("consent_" + name);
-        Map<String, String> consentSettings = settings(pg, "consent_" + name);
+        Map<String, String> consentSettings = settings(pg, "consent_" + name, kafka);
         consentSettings.put("quarkus.oidc.public-key", tokens.publicKey());
         Cluster cluster = new Cluster(tokens, signingKey);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
         ServiceProcess consent = cluster.launch("consent-service", ServiceProcess.freePort(), consentSettings);
 
         pg.ensureDatabase("preference_" + name);
-        Map<String, String> preferenceSettings = settings(pg, "preference_" + name);
+        Map<String, String> preferenceSettings = settings(pg, "preference_" + name, kafka);
         preferenceSettings.put("samtykke.public-rate-limit.requests-per-second", "100000");
         preferenceSettings.put("samtykke.public-rate-limit.burst", "100000");
         // its own consumer group: other tests' preference-services read the same topics from the same broker
@@ -91,7 +98,7 @@ final class Cluster implements AutoCloseable {
         pg.ensureDatabase("audit_" + name);
         Path auditKey = Files.createTempFile("audit-signing", ".pem");
         Files.writeString(auditKey, Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
-        Map<String, String> auditSettings = settings(pg, "audit_" + name);
+        Map<String, String> auditSettings = settings(pg, "audit_" + name, kafka);
         auditSettings.remove("samtykke.identifiers.master-key");
         auditSettings.put("quarkus.oidc.public-key", tokens.publicKey());
         auditSettings.put("quarkus.flyway.username", pg.user());
@@ -109,8 +116,11 @@ final class Cluster implements AutoCloseable {
      * A service's settings on {@code database}; the rate limits are raised out of the way, since the tests here send
      * thousands of requests as one client and a 429 would hide the answer they check (rate limits have tests of their own).
      */
-    private static Map<String, String> settings(PostgresServer pg, String database) {
+    private static Map<String, String> settings(PostgresServer pg, String database, String kafka) {
         Map<String, String> settings = new HashMap<>(ServiceProcess.settingsFor(pg, database));
+        if (kafka != null) {
+            settings.put("kafka.bootstrap.servers", kafka);
+        }
         settings.put("samtykke.rate-limit.defaults.requests-per-second", "100000");
         settings.put("samtykke.rate-limit.defaults.burst", "100000");
         return settings;
@@ -153,6 +163,14 @@ final class Cluster implements AutoCloseable {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until {@code service} answers its readiness check (at most {@code atMost}); returns how long that took. */
+    Duration awaitReady(String service, Duration atMost) {
+        Instant start = Instant.now();
+        await(service + " ready").atMost(atMost).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> send(service, "GET", "/q/health/ready", null, null).statusCode() == 200);
+        return Duration.between(start, Instant.now());
     }
 
     /** kill -9 of {@code name}, then the same service on the same port and settings; returns the time from launch to ready. */

@@ -4,10 +4,6 @@ import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresCrashTest {
 
     private static final String TENANT = "postgres-crash";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     @Test
     void aCrashedDatabaseLosesNoAcknowledgedChange() throws Exception {
@@ -46,8 +40,7 @@ class PostgresCrashTest {
                     pg = pg.crashAndRestart();
                     Instant back = Instant.now();
                     for (String service : List.of("consent-service", "preference-service", "audit-service")) {
-                        await(service + " ready again").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                                .ignoreExceptions().until(() -> ready(cluster, service));
+                        cluster.awaitReady(service, Duration.ofSeconds(10));
                         readyAfter.merge(service, Duration.between(back, Instant.now()), (a, b) -> a.compareTo(b) > 0 ? a : b);
                     }
                 }
@@ -65,11 +58,5 @@ class PostgresCrashTest {
         } finally {
             pg.close();
         }
-    }
-
-    private static boolean ready(Cluster cluster, String service) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(cluster.service(service).url("/q/health/ready")))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200;
     }
 }

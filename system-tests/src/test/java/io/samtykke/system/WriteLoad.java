@@ -118,6 +118,11 @@ final class WriteLoad implements AutoCloseable {
         return acknowledged;
     }
 
+    /** How many changes are acknowledged so far. */
+    int acknowledgedCount() {
+        return acknowledged.values().stream().mapToInt(List::size).sum();
+    }
+
     Set<String> eventIds() {
         Set<String> ids = new HashSet<>();
         acknowledged.values().forEach(list -> list.forEach(a -> ids.add(a.eventId())));
