@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * PostgreSQL (fsync on, its own data folder) killed with SIGKILL, all its processes at once, while four clients keep
- * writing, then started again on the same folder and port. The clients retry each change with its Idempotency-Key
+ * writing, then started again on the same folder and port; {@code samtykke.faults.rounds} times (2 by default). The clients retry each change with its Idempotency-Key
  * until it is acknowledged. Every service must be ready again within 10 s of PostgreSQL being back, and afterwards
  * the {@link Invariants} hold: no acknowledged change lost (it was committed before the answer), none twice, none out
  * of order, in consent-service, the audit log and the decisions.
@@ -35,7 +35,8 @@ class PostgresCrashTest {
             int writes;
             int retries;
             try (WriteLoad load = WriteLoad.start(cluster, Invariants.token(cluster, TENANT, "app"), 4, 10)) {
-                for (int crash = 1; crash <= 2; crash++) {
+                int crashes = Integer.getInteger("samtykke.faults.rounds", 2);
+                for (int crash = 1; crash <= crashes; crash++) {
                     Thread.sleep(3_000); // the load runs on before each crash
                     pg = pg.crashAndRestart();
                     Instant back = Instant.now();
@@ -49,10 +50,11 @@ class PostgresCrashTest {
                 retries = load.retries();
                 assertTrue(writes >= 40, "the clients kept writing: " + writes);
                 Duration caughtUp = Invariants.check(cluster, TENANT, load.acknowledged(), load.eventIds());
-                System.out.printf("postgres crashes: %d writes acknowledged by 4 clients (%d attempts retried) through 2 kill -9 of"
+                System.out.printf("postgres crashes: %d writes acknowledged by 4 clients (%d attempts retried) through %d kill -9 of"
                         + " PostgreSQL, 0 lost, 0 twice, 0 out of order; caught up %.1f s after the load; slowest ready after"
-                        + " PostgreSQL was back: %s%n", writes, retries, caughtUp.toMillis() / 1000.0, readyAfter);
-                FaultTable.row("kill -9 of PostgreSQL (all processes, fsync on) x2, restarted on its data folder, under 4 writers", 2,
+                        + " PostgreSQL was back: %s%n", writes, retries, crashes, caughtUp.toMillis() / 1000.0, readyAfter);
+                FaultTable.row("kill -9 of PostgreSQL (all processes, fsync on) x" + crashes + ", restarted on its data folder, under 4 writers",
+                        crashes,
                         writes, retries, readyAfter.values().stream().max(Duration::compareTo).orElseThrow(), caughtUp);
             }
         } finally {
