@@ -175,8 +175,21 @@ final class Cluster implements AutoCloseable {
 
     /** kill -9 of {@code name}, then the same service on the same port and settings; returns the time from launch to ready. */
     Duration killAndRestart(String name) throws Exception {
+        return restart(name, true);
+    }
+
+    /** A clean stop (SIGTERM, graceful shutdown) of {@code name}, then the same service again; returns launch to ready. */
+    Duration stopAndRestart(String name) throws Exception {
+        return restart(name, false);
+    }
+
+    private Duration restart(String name, boolean kill) throws Exception {
         ServiceProcess old = service(name);
-        old.kill();
+        if (kill) {
+            old.kill();
+        } else {
+            old.close();
+        }
         Instant launched = Instant.now();
         launch(name, old.port(), settings.get(name));
         return Duration.between(launched, Instant.now());
