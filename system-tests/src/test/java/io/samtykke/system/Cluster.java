@@ -126,11 +126,20 @@ final class Cluster implements AutoCloseable {
         return settings;
     }
 
+    /** Starts the module named by {@code name} (before any '#': "preference-service#2" is a second instance). */
     private synchronized ServiceProcess launch(String name, int port, Map<String, String> serviceSettings) throws Exception {
         settings.put(name, serviceSettings);
-        ServiceProcess process = ServiceProcess.start(name, port, serviceSettings);
+        ServiceProcess process = ServiceProcess.start(name.replaceAll("#.*", ""), port, serviceSettings);
         processes.put(name, process);
         return process;
+    }
+
+    /**
+     * A second instance of {@code name} on its own port with the same settings (database, consumer group, leader
+     * locks), reachable as {@code name + "#2"}: the two share the work as replicas would.
+     */
+    ServiceProcess startSecond(String name) throws Exception {
+        return launch(name + "#2", ServiceProcess.freePort(), settings.get(name));
     }
 
     synchronized ServiceProcess service(String name) {

@@ -18,6 +18,7 @@ final class FaultTable {
     private FaultTable() {
     }
 
+    /** {@code slowestReady} null: no service was restarted. */
     static synchronized void row(String scenario, int faults, int writes, int retried, Duration slowestReady, Duration caughtUp) {
         try {
             if (!Files.exists(FILE)) {
@@ -25,8 +26,9 @@ final class FaultTable {
                 Files.writeString(FILE, "| scenario | faults | writes acknowledged | attempts retried | lost | duplicated | reordered"
                         + " | slowest ready after a fault (s) | caught up after the load (s) |\n|---|---|---|---|---|---|---|---|---|\n");
             }
-            Files.writeString(FILE, String.format("| %s | %d | %d | %d | 0 | 0 | 0 | %.1f | %.1f |%n", scenario, faults, writes, retried,
-                    slowestReady.toMillis() / 1000.0, caughtUp.toMillis() / 1000.0), StandardOpenOption.APPEND);
+            String ready = slowestReady == null ? "—" : String.format("%.1f", slowestReady.toMillis() / 1000.0);
+            Files.writeString(FILE, String.format("| %s | %d | %d | %d | 0 | 0 | 0 | %s | %.1f |%n", scenario, faults, writes, retried,
+                    ready, caughtUp.toMillis() / 1000.0), StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

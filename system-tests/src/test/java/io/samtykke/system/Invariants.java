@@ -42,6 +42,12 @@ final class Invariants {
 
     /** Checks them all for {@code tenant}; returns how long after the call the system had caught up. */
     static Duration check(Cluster cluster, String tenant, Map<String, List<Ack>> acknowledged, Set<String> eventIds) throws Exception {
+        return check(cluster, tenant, acknowledged, eventIds, "preference-service");
+    }
+
+    /** The same, asking {@code decisions} (an instance of preference-service) for the decisions. */
+    static Duration check(Cluster cluster, String tenant, Map<String, List<Ack>> acknowledged, Set<String> eventIds, String decisions)
+            throws Exception {
         Instant start = Instant.now();
         String auditor = token(cluster, tenant, "auditor");
         String app = token(cluster, tenant, "app");
@@ -79,7 +85,7 @@ final class Invariants {
             wrong.clear();
             for (Map.Entry<String, List<Ack>> person : acknowledged.entrySet()) {
                 Ack last = person.getValue().get(person.getValue().size() - 1);
-                JsonNode d = JSON.readTree(ok(cluster.send("preference-service", "POST", "/v1/decisions", marketing,
+                JsonNode d = JSON.readTree(ok(cluster.send(decisions, "POST", "/v1/decisions", marketing,
                         "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + person.getKey() + "\"}"))).path("decisions").path(0);
                 boolean right = d.path("decision").asText().equals(last.grant() ? "ALLOW" : "DENY")
                         && d.at("/consent/eventId").asText().equals(last.eventId()) && d.at("/consent/subjectSeq").asLong() == last.subjectSeq();
