@@ -21,8 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.awaitility.Awaitility.await;
 
@@ -70,19 +74,32 @@ final class Cluster implements AutoCloseable {
 
     /** The same on {@code pg} and the broker at {@code kafka} (null: the JVM's shared one), for a test that kills either. */
     static Cluster start(String name, PostgresServer pg, String kafka) throws Exception {
+        return start(name, pg, kafka, true);
+    }
+
+    /**
+     * The three services started at once against {@code pg} and {@code kafka} that need not run yet (their databases
+     * need not exist yet either); returns once all three are ready, which is after their dependencies are.
+     */
+    static Cluster startBeforeDependencies(String name, PostgresServer pg, String kafka) throws Exception {
+        return start(name, pg, kafka, false);
+    }
+
+    private static Cluster start(String name, PostgresServer pg, String kafka, boolean createDatabases) throws Exception {
         Path keys = Files.createTempDirectory("cluster-keys");
         Tokens tokens = Tokens.inFolder(keys);
         PrivateKey signingKey = KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keys.resolve("jwt-private.pk8"))));
+        if (createDatabases) {
+            for (String database : databases(name)) {
+                pg.ensureDatabase(database);
+            }
+        }
+        int consentPort = ServiceProcess.freePort();
 
-        pg.ensureDatabase("consent_" + name);
         Map<String, String> consentSettings = settings(pg, "consent_" + name, kafka);
         consentSettings.put("quarkus.oidc.public-key", tokens.publicKey());
-        Cluster cluster = new Cluster(tokens, signingKey);
-        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
-        ServiceProcess consent = cluster.launch("consent-service", ServiceProcess.freePort(), consentSettings);
 
-        pg.ensureDatabase("preference_" + name);
         Map<String, String> preferenceSettings = settings(pg, "preference_" + name, kafka);
         preferenceSettings.put("samtykke.public-rate-limit.requests-per-second", "100000");
         preferenceSettings.put("samtykke.public-rate-limit.burst", "100000");
@@ -90,12 +107,10 @@ final class Cluster implements AutoCloseable {
         preferenceSettings.put("samtykke.projection.group-id", "preference-projection-" + name);
         preferenceSettings.remove("samtykke.identifiers.master-key");
         preferenceSettings.put("quarkus.oidc.public-key", tokens.publicKey());
-        preferenceSettings.put("samtykke.consent-service.url", consent.url(""));
+        preferenceSettings.put("samtykke.consent-service.url", "http://127.0.0.1:" + consentPort);
         preferenceSettings.put("samtykke.consent-service.signing-key-file", keys.resolve("jwt-private.pk8").toString());
         preferenceSettings.put("samtykke.links.secret", Base64.getEncoder().encodeToString(random(32)));
-        cluster.launch("preference-service", ServiceProcess.freePort(), preferenceSettings);
 
-        pg.ensureDatabase("audit_" + name);
         Path auditKey = Files.createTempFile("audit-signing", ".pem");
         Files.writeString(auditKey, Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
         Map<String, String> auditSettings = settings(pg, "audit_" + name, kafka);
@@ -108,8 +123,28 @@ final class Cluster implements AutoCloseable {
         auditSettings.put("samtykke.audit.signing-key-file", auditKey.toString());
         auditSettings.put("mp.messaging.incoming.events.group.id", "audit-service-" + name);
         auditSettings.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(random(32)));
-        cluster.launch("audit-service", ServiceProcess.freePort(), auditSettings);
+
+        Cluster cluster = new Cluster(tokens, signingKey);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
+        // the three at once, as an orchestrator starts them: each waits for what it needs
+        ExecutorService starting = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<ServiceProcess>> started = List.of(
+                    starting.submit(() -> cluster.launch("consent-service", consentPort, consentSettings)),
+                    starting.submit(() -> cluster.launch("preference-service", ServiceProcess.freePort(), preferenceSettings)),
+                    starting.submit(() -> cluster.launch("audit-service", ServiceProcess.freePort(), auditSettings)));
+            for (Future<ServiceProcess> f : started) {
+                f.get();
+            }
+        } finally {
+            starting.shutdown();
+        }
         return cluster;
+    }
+
+    /** The databases a cluster named {@code name} uses. */
+    static List<String> databases(String name) {
+        return List.of("consent_" + name, "preference_" + name, "audit_" + name);
     }
 
     /**
@@ -127,10 +162,14 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts the module named by {@code name} (before any '#': "preference-service#2" is a second instance). */
-    private synchronized ServiceProcess launch(String name, int port, Map<String, String> serviceSettings) throws Exception {
-        settings.put(name, serviceSettings);
+    private ServiceProcess launch(String name, int port, Map<String, String> serviceSettings) throws Exception {
+        synchronized (this) {
+            settings.put(name, serviceSettings);
+        }
         ServiceProcess process = ServiceProcess.start(name.replaceAll("#.*", ""), port, serviceSettings);
-        processes.put(name, process);
+        synchronized (this) {
+            processes.put(name, process);
+        }
         return process;
     }
 
@@ -139,7 +178,11 @@ final class Cluster implements AutoCloseable {
      * locks), reachable as {@code name + "#2"}: the two share the work as replicas would.
      */
     ServiceProcess startSecond(String name) throws Exception {
-        return launch(name + "#2", ServiceProcess.freePort(), settings.get(name));
+        Map<String, String> same;
+        synchronized (this) {
+            same = settings.get(name);
+        }
+        return launch(name + "#2", ServiceProcess.freePort(), same);
     }
 
     synchronized ServiceProcess service(String name) {
@@ -200,7 +243,11 @@ final class Cluster implements AutoCloseable {
             old.close();
         }
         Instant launched = Instant.now();
-        launch(name, old.port(), settings.get(name));
+        Map<String, String> same;
+        synchronized (this) {
+            same = settings.get(name);
+        }
+        launch(name, old.port(), same);
         return Duration.between(launched, Instant.now());
     }
 

@@ -52,6 +52,14 @@ public final class PostgresServer implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * Where a server will listen on this machine ({@code 127.0.0.1:port}) before it runs: for settings of services
+     * started ahead of it. Closing it does nothing; start the server itself with {@link #persistent}.
+     */
+    public static PostgresServer at(int port) {
+        return new PostgresServer("127.0.0.1", port, USER, PASSWORD, () -> { }, null);
+    }
+
     /** A server whose data lives in {@code dataDirectory} and survives restarts. */
     public static PostgresServer persistent(Path dataDirectory, int port) {
         return startEmbedded(dataDirectory, port);
