@@ -257,13 +257,17 @@ class RenderedOverlaysTest {
             List<String> problems = new ArrayList<>();
             for (String service : SERVICES) {
                 Process p = started.get(service);
-                p.waitFor(90, TimeUnit.SECONDS);
+                // until it stops, or shows it is trying to reach what the Deployment points at (it retries its database
+                // connection for two minutes, see quarkus.flyway.connect-retries, so it may not stop by itself soon)
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (p.isAlive() && System.nanoTime() < deadline && !reachesOut(Files.readString(logs.get(service)))) {
+                    p.waitFor(200, TimeUnit.MILLISECONDS);
+                }
                 String out = Files.readString(logs.get(service));
                 if (out.contains("SRCFG00014") || out.contains("is required but it could not be found")
                         || out.contains("ConfigValidationException") || out.contains("SRCFG00039")) {
                     problems.add(service + " lacks settings its Deployment should give:\n" + tail(out));
-                } else if (!out.contains("samtykke-db-rw") && !out.contains("samtykke-kafka-bootstrap")
-                        && !out.contains("login.example.com")) {
+                } else if (!reachesOut(out)) {
                     problems.add(service + " stopped before reaching its database, broker or identity provider:\n" + tail(out));
                 }
             }
@@ -362,5 +366,10 @@ class RenderedOverlaysTest {
 
     private static String str(Object o) {
         return o == null ? null : String.valueOf(o);
+    }
+
+    /** Whether a service's log shows it trying to reach the database, broker or identity provider its Deployment names. */
+    private static boolean reachesOut(String log) {
+        return log.contains("samtykke-db-rw") || log.contains("samtykke-kafka-bootstrap") || log.contains("login.example.com");
     }
 }
