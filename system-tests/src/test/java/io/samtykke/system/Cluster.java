@@ -74,7 +74,15 @@ final class Cluster implements AutoCloseable {
 
     /** The same on {@code pg} and the broker at {@code kafka} (null: the JVM's shared one), for a test that kills either. */
     static Cluster start(String name, PostgresServer pg, String kafka) throws Exception {
-        return start(name, pg, kafka, true);
+        return start(name, pg, kafka, true, Map.of());
+    }
+
+    /**
+     * A cluster of its own on the shared PostgreSQL and broker, with {@code overrides} (e.g. rate limits, JVM system
+     * properties) set on all three services after the defaults.
+     */
+    static Cluster start(String name, Map<String, String> overrides) throws Exception {
+        return start(name, PostgresServer.shared(), null, true, overrides);
     }
 
     /**
@@ -82,10 +90,11 @@ final class Cluster implements AutoCloseable {
      * need not exist yet either); returns once all three are ready, which is after their dependencies are.
      */
     static Cluster startBeforeDependencies(String name, PostgresServer pg, String kafka) throws Exception {
-        return start(name, pg, kafka, false);
+        return start(name, pg, kafka, false, Map.of());
     }
 
-    private static Cluster start(String name, PostgresServer pg, String kafka, boolean createDatabases) throws Exception {
+    private static Cluster start(String name, PostgresServer pg, String kafka, boolean createDatabases,
+                                 Map<String, String> overrides) throws Exception {
         Path keys = Files.createTempDirectory("cluster-keys");
         Tokens tokens = Tokens.inFolder(keys);
         PrivateKey signingKey = KeyFactory.getInstance("RSA")
@@ -124,6 +133,9 @@ final class Cluster implements AutoCloseable {
         auditSettings.put("mp.messaging.incoming.events.group.id", "audit-service-" + name);
         auditSettings.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(random(32)));
 
+        for (Map<String, String> service : List.of(consentSettings, preferenceSettings, auditSettings)) {
+            service.putAll(overrides);
+        }
         Cluster cluster = new Cluster(tokens, signingKey);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
         // the three at once, as an orchestrator starts them: each waits for what it needs
