@@ -88,6 +88,26 @@ public final class KafkaProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /**
+     * Freezes the broker (SIGSTOP): its port still accepts connections, as the kernel does that, but nothing answers,
+     * as with a broker stuck in a long pause or a first topic creation that takes its time. {@link #thaw()} ends it.
+     */
+    public void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a frozen broker go on (SIGCONT) where it stopped. */
+    public void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " of the broker failed");
+        }
+    }
+
     /** The broker again on the same data folder and ports; returns once it answers metadata requests. */
     public void restart() throws Exception {
         if (process.isAlive()) {
