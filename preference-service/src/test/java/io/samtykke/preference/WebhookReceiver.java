@@ -1,9 +1,10 @@
 package io.samtykke.preference;
 
+import io.samtykke.kit.webhook.WebhookSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.samtykke.preference.webhook.WebhookSignature;
+
 import org.awaitility.Awaitility;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.samtykke.preference.webhook;
 
+import io.samtykke.kit.webhook.WebhookSignature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.samtykke.preference.config.PreferenceConfig;

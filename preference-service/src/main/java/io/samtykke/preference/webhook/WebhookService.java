@@ -1,5 +1,6 @@
 package io.samtykke.preference.webhook;
 
+import io.samtykke.kit.webhook.WebhookSignature;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.kit.problem.CommonProblem;

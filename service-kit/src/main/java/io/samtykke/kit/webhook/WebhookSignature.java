@@ -1,4 +1,4 @@
-package io.samtykke.preference.webhook;
+package io.samtykke.kit.webhook;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

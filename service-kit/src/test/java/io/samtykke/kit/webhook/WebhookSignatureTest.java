@@ -1,4 +1,4 @@
-package io.samtykke.preference.webhook;
+package io.samtykke.kit.webhook;
 
 import org.junit.jupiter.api.Test;
 
@@ -57,15 +57,5 @@ class WebhookSignatureTest {
         assertTrue(a.startsWith("whsec_"));
         assertEquals(24, Base64.getDecoder().decode(a.substring(6)).length);
         assertFalse(a.equals(WebhookSignature.newSecret()));
-    }
-
-    @Test
-    void backoffDoublesFromTheInitialWaitUpToTheMaximum() {
-        Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
-        assertEquals(Duration.ofSeconds(1), b.after(1));
-        assertEquals(Duration.ofSeconds(2), b.after(2));
-        assertEquals(Duration.ofSeconds(32), b.after(6));
-        assertEquals(Duration.ofMinutes(1), b.after(7));
-        assertEquals(Duration.ofMinutes(1), b.after(500));
     }
 }
