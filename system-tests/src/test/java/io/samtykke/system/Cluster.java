@@ -48,10 +48,12 @@ final class Cluster implements AutoCloseable {
     private final Map<String, Map<String, String>> settings = new HashMap<>();
     final Tokens tokens;
     private final PrivateKey signingKey;
+    private final byte[] linkKey;
 
-    private Cluster(Tokens tokens, PrivateKey signingKey) {
+    private Cluster(Tokens tokens, PrivateKey signingKey, byte[] linkKey) {
         this.tokens = tokens;
         this.signingKey = signingKey;
+        this.linkKey = linkKey;
     }
 
     /** The cluster the tests that do not stop services share. */
@@ -136,7 +138,8 @@ final class Cluster implements AutoCloseable {
         for (Map<String, String> service : List.of(consentSettings, preferenceSettings, auditSettings)) {
             service.putAll(overrides);
         }
-        Cluster cluster = new Cluster(tokens, signingKey);
+        Cluster cluster = new Cluster(tokens, signingKey,
+                Base64.getDecoder().decode(preferenceSettings.get("samtykke.links.secret")));
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
         // the three at once, as an orchestrator starts them: each waits for what it needs
         ExecutorService starting = Executors.newFixedThreadPool(3);
@@ -267,6 +270,14 @@ final class Cluster implements AutoCloseable {
     static JwtClaimsBuilder claims(String tenant, String subject, String... roles) {
         return Jwt.issuer(Tokens.ISSUER).audience(AUDIENCES).subject(subject).groups(Set.of(roles)).claim("tenant", tenant)
                 .issuedAt(Instant.now().minusSeconds(5)).expiresAt(Instant.now().plusSeconds(3600));
+    }
+
+    /**
+     * The key preference-service signs its email links with ({@code samtykke.links.secret}), for a test that must
+     * make a link the service would not issue, such as one already expired.
+     */
+    byte[] linkKey() {
+        return linkKey.clone();
     }
 
     /** Signs {@code claims} with the key the services trust. */
