@@ -84,6 +84,11 @@ final class ApiDocument {
         return operations;
     }
 
+    /** The response {@code code} that operation {@code method path} documents (missing when it documents none). */
+    JsonNode response(String method, String path, String code) {
+        return resolve(root.path("paths").path(path).path(method.toLowerCase()).path("responses").path(code));
+    }
+
     private List<Parameter> parameters(JsonNode list) {
         List<Parameter> parameters = new ArrayList<>();
         for (JsonNode p : list) {

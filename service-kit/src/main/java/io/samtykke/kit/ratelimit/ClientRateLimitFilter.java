@@ -33,7 +33,15 @@ public class ClientRateLimitFilter {
             return null; // refused later by the endpoint's own checks, or a public page with its own limit
         }
         String tenant = jwt.getClaim("tenant").toString();
-        long wait = limits.acquire(tenant + "/" + jwt.getSubject(), config.get().share(tenant));
+        long wait = limits.acquire(key(tenant, jwt.getSubject()), config.get().share(tenant));
         return wait == 0 ? null : ProblemMapper.rateLimited(wait, "this client", request.getUriInfo().getPath());
+    }
+
+    /**
+     * The bucket of {@code subject} of {@code tenant}. The tenant's length comes first: both are free text, so with a
+     * mere separator tenant "shop" with client "eu/app" and tenant "shop/eu" with client "app" would share one bucket.
+     */
+    static String key(String tenant, String subject) {
+        return tenant.length() + ":" + tenant + "/" + subject;
     }
 }
