@@ -11,5 +11,6 @@ import io.samtykke.testsupport.PostgresResource;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(OidcResource.class)
 @QuarkusTestResource(IdentifierKeyResource.class)
+@QuarkusTestResource(InboundGatewayResource.class)
 public class ConsentTestResources {
 }

@@ -28,7 +28,8 @@ class OperationsTest extends PlatformEndpointsContract {
                         "post /v1/subjects/{subjectId}/consents", "get /v1/subjects/{subjectId}/consents",
                         "get /v1/subjects/{subjectId}/consents/history", "post /v1/consents/query",
                         "put /v1/subjects/{subjectId}/identifiers", "get /v1/subjects/{subjectId}/identifiers",
-                        "post /v1/identifiers/consents"));
+                        "post /v1/identifiers/consents", "post /v1/inbound/{tenant}/sms",
+                        "post /v1/inbound/{tenant}/email-unsubscribe"));
     }
 
     @Test

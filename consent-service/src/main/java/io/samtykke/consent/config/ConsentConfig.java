@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Settings of consent-service; each is documented with its default in the service README. */
 @ConfigMapping(prefix = "samtykke")
@@ -17,6 +19,22 @@ public interface ConsentConfig {
     Identifiers identifiers();
 
     Demo demo();
+
+    Inbound inbound();
+
+    /** Gateways that forward what people send back: SMS replies (STOP) and email unsubscribes. */
+    interface Inbound {
+        /** Per tenant, e.g. {@code samtykke.inbound.tenants."nabogo".secret=whsec_...}; a tenant without one has no inbound endpoint. */
+        Map<String, Gateway> tenants();
+
+        interface Gateway {
+            /** The Standard Webhooks secret ({@code whsec_<base64>}) the tenant's gateways sign their requests with. */
+            String secret();
+
+            /** Keywords that withdraw SMS marketing besides STOP, STOPP, AFMELD and UNSUBSCRIBE (e.g. AFMELD ALT's first word, SLUT). */
+            Optional<List<String>> smsKeywords();
+        }
+    }
 
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */

@@ -1,7 +1,9 @@
 package io.samtykke.kit.ratelimit;
 
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.samtykke.kit.problem.ProblemMapper;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -22,15 +24,23 @@ public class ClientRateLimitFilter {
     @Inject
     Provider<RateLimitConfig> config;
 
+    /** The identity deferred: a public endpoint that does not block is on the IO thread, where it may not be resolved at once. */
     @Inject
-    SecurityIdentity identity;
+    CurrentIdentityAssociation identities;
 
     private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 1_000_000);
 
     @ServerRequestFilter
-    public Response limit(ContainerRequestContext request) {
-        if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt) || jwt.getClaim("tenant") == null) {
-            return null; // refused later by the endpoint's own checks, or a public page with its own limit
+    public Uni<Response> limit(ContainerRequestContext request) {
+        return identities.getDeferredIdentity()
+                .onFailure().recoverWithNull() // a bad token on a public endpoint: the endpoint's own checks decide
+                .map(identity -> limit(identity, request));
+    }
+
+    private Response limit(SecurityIdentity identity, ContainerRequestContext request) {
+        if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)
+                || jwt.getClaim("tenant") == null) {
+            return null; // refused later by the endpoint's own checks, or a public endpoint with its own limit
         }
         String tenant = jwt.getClaim("tenant").toString();
         long wait = limits.acquire(key(tenant, jwt.getSubject()), config.get().share(tenant));
