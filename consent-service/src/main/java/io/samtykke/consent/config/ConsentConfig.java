@@ -22,6 +22,19 @@ public interface ConsentConfig {
 
     Inbound inbound();
 
+    Gpc gpc();
+
+    /** Global Privacy Control: which tenants honour {@code Sec-GPC: 1}, and for which purposes. */
+    interface Gpc {
+        /** Per tenant, e.g. {@code samtykke.gpc.tenants."nabogo".purposes=ad-audiences,partner-sharing}. */
+        Map<String, Tenant> tenants();
+
+        interface Tenant {
+            /** The purposes that sell or share personal data: a GPC signal opts the person out of each. */
+            List<String> purposes();
+        }
+    }
+
     /** Gateways that forward what people send back: SMS replies (STOP) and email unsubscribes. */
     interface Inbound {
         /** Per tenant, e.g. {@code samtykke.inbound.tenants."nabogo".secret=whsec_...}; a tenant without one has no inbound endpoint. */

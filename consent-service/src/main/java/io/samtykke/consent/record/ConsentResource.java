@@ -5,6 +5,7 @@ import io.samtykke.consent.record.ConsentApi.BatchResult;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.HistoryPage;
+import io.samtykke.consent.gpc.GlobalPrivacyControl;
 import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.json.StrictJson;
 import io.samtykke.kit.problem.CommonProblem;
@@ -51,6 +52,9 @@ public class ConsentResource {
     ConsentQueries queries;
 
     @Inject
+    GlobalPrivacyControl privacyControl;
+
+    @Inject
     Callers callers;
 
     @POST
@@ -74,15 +78,27 @@ public class ConsentResource {
             @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
             @Parameter(description = "W3C trace context; carried to Kafka as ce_traceparent")
             @HeaderParam("traceparent") String traceparent,
+            @Parameter(description = "Global Privacy Control: 1 opts the person out of the tenant's sale and sharing "
+                    + "purposes (for tenants that honour it), recorded as separate WITHDRAW records after this request's")
+            @HeaderParam("Sec-GPC") String gpc,
             @Context HttpServerRequest http,
             ConsentRequest body) {
         String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        return consents.write(subjectId, body, new WriteContext(callers.current(), idempotencyKey, ifMatch, ip, userAgent, traceparent))
-                .map(r -> Response.status(r.status())
-                        .header(HttpHeaders.ETAG, r.etag())
-                        .header("Idempotent-Replayed", r.replayed() ? "true" : null)
-                        .location(URI.create("/v1/subjects/" + subjectId + "/consents"))
-                        .entity(r.body()).build());
+        WriteContext ctx = new WriteContext(callers.current(), idempotencyKey, ifMatch, ip, userAgent, traceparent);
+        return consents.write(subjectId, body, ctx)
+                .flatMap(r -> GlobalPrivacyControl.signalled(gpc) && !r.replayed()
+                        ? privacyControl.honour(subjectId, body, ctx).map(gpcResult -> response(subjectId, r, gpcResult))
+                        : Uni.createFrom().item(response(subjectId, r, null)));
+    }
+
+    /** The answer to the request; after GPC opt-outs the ETag is the one after them, and GPC-Opt-Outs counts them. */
+    private static Response response(String subjectId, ConsentService.WriteResult r, ConsentService.WriteResult gpc) {
+        return Response.status(r.status())
+                .header(HttpHeaders.ETAG, gpc != null ? gpc.etag() : r.etag())
+                .header("GPC-Opt-Outs", gpc != null ? gpc.body().records().size() : null)
+                .header("Idempotent-Replayed", r.replayed() ? "true" : null)
+                .location(URI.create("/v1/subjects/" + subjectId + "/consents"))
+                .entity(r.body()).build();
     }
 
     @GET

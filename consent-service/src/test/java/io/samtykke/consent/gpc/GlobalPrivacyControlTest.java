@@ -1,0 +1,99 @@
+package io.samtykke.consent.gpc;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.samtykke.consent.Api;
+import io.samtykke.consent.InboundGatewayResource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** A browser's {@code Sec-GPC: 1} on a consent request opts the person out of sale and sharing, where the tenant honours it. */
+@QuarkusTest
+class GlobalPrivacyControlTest {
+
+    private static final Api GPC = Api.tenant(InboundGatewayResource.GPC_TENANT);
+    private static boolean catalogued;
+
+    @BeforeEach
+    synchronized void catalog() {
+        if (catalogued) {
+            return;
+        }
+        catalogued = true;
+        GPC.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
+        GPC.purpose("partner-sharing", "NONE", "CONSENT", "MARKETING", false, null);
+        GPC.purpose("ad-audiences", "DEVICE_ID", "CONSENT", "MARKETING", false, null);
+    }
+
+    @Test
+    void theSignalWithdrawsSaleAndSharingOnceWithTheSignalAsEvidence() {
+        String s = subject();
+        Response first = write(GPC, s, "1", "newsletter");
+        first.then().statusCode(201).header("GPC-Opt-Outs", "2");
+        assertEquals(Map.of("newsletter", "GRANTED", "partner-sharing", "WITHDRAWN", "ad-audiences", "WITHDRAWN"), states(GPC, s));
+        GPC.as("app").get("/v1/subjects/" + s + "/consents").then().header("ETag", first.header("ETag"));
+        GPC.as("app").get("/v1/subjects/" + s + "/consents/history?order=desc").then()
+                .body("records[0].action", equalTo("WITHDRAW"))
+                .body("records[0].source.collectionPoint", equalTo("gpc"))
+                .body("records[0].source.appId", equalTo("web-shop"))
+                .body("records[0].actor.type", equalTo("SUBJECT"));
+
+        long before = GPC.records(s);
+        Response again = write(GPC, s, "1", "newsletter");
+        again.then().statusCode(201);
+        assertNull(again.header("GPC-Opt-Outs"), "nothing left to opt out of");
+        assertEquals(before + 1, GPC.records(s), "only the request's own record: the signal is not recorded twice");
+    }
+
+    @Test
+    void anExplicitGrantInTheSameRequestIsThePersonsChoice() {
+        String s = subject();
+        write(GPC, s, "1", "ad-audiences").then().statusCode(201).header("GPC-Opt-Outs", "1");
+        assertEquals(Map.of("ad-audiences", "GRANTED", "partner-sharing", "WITHDRAWN"), states(GPC, s));
+    }
+
+    @Test
+    void noSignalAnotherValueOrATenantThatDoesNotHonourItChangesNothingMore() {
+        String s = subject();
+        for (String header : new String[] {null, "0", "true", "1, 1"}) {
+            write(GPC, s, header, "newsletter").then().statusCode(201);
+        }
+        assertEquals(Map.of("newsletter", "GRANTED"), states(GPC, s));
+        Api other = Api.newTenant();
+        other.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
+        other.purpose("partner-sharing", "NONE", "CONSENT", "MARKETING", false, null);
+        Response r = write(other, s, "1", "newsletter");
+        r.then().statusCode(201);
+        assertNull(r.header("GPC-Opt-Outs"));
+        assertEquals(Map.of("newsletter", "GRANTED"), states(other, s));
+    }
+
+    private static Response write(Api api, String subject, String gpc, String grant) {
+        var request = api.as("app").body(Map.of(
+                "changes", List.of(Map.of("purpose", grant, "action", "GRANT", "noticeVersion", "v1")),
+                "evidence", Map.of("source", Map.of("appId", "web-shop", "platform", "web"))));
+        if (gpc != null) {
+            request = request.header("Sec-GPC", gpc);
+        }
+        return request.post("/v1/subjects/" + subject + "/consents");
+    }
+
+    private static String subject() {
+        return "g-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static Map<String, String> states(Api api, String subject) {
+        List<Map<String, Object>> consents = api.as("app").get("/v1/subjects/" + subject + "/consents").then().statusCode(200)
+                .extract().jsonPath().getList("consents");
+        return consents.stream().collect(Collectors.toMap(c -> (String) c.get("purpose"), c -> (String) c.get("state")));
+    }
+}
