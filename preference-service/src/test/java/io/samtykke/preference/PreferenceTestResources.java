@@ -14,5 +14,6 @@ import io.samtykke.testsupport.PostgresResource;
 @QuarkusTestResource(KafkaResource.class)
 @QuarkusTestResource(OidcResource.class)
 @QuarkusTestResource(FakeConsentService.class)
+@QuarkusTestResource(TenantRetentionResource.class)
 public class PreferenceTestResources {
 }

@@ -72,8 +72,51 @@ class StorageMaintenanceTest {
         }
     }
 
+    @Test
+    void aTenantsOwnRetentionReplacesTheDefaultPerChannelAndForTheLedger() throws Throwable {
+        Api api = Api.tenant(TenantRetentionResource.TENANT).withPurposes();
+        Api other = Api.newTenant().withPurposes();
+        Instant now = Instant.now();
+        for (Api a : List.of(api, other)) {
+            reportSend(a, "sms-70-days", "SMS", now.minus(Duration.ofDays(70)));
+            reportSend(a, "sms-50-days", "SMS", now.minus(Duration.ofDays(50)));
+            reportSend(a, "email-200-days", "EMAIL", now.minus(Duration.ofDays(200)));
+            reportSend(a, "email-400-days", "EMAIL", now.minus(Duration.ofDays(400)));
+        }
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            for (Api a : List.of(api, other)) {
+                var created = a.asMarketing().body(Map.of("url", receiver.url())).post("/v1/webhooks")
+                        .then().statusCode(201).extract().jsonPath();
+                receiver.secret(created.getString("secret"));
+                a.grant("acknowledged-120-days-ago", "newsletter");
+                a.withdraw("acknowledged-120-days-ago", "newsletter");
+                awaitLedger(a, created.getString("id"), 1); // opt-outs are delivered: the withdrawal
+                a.execute("update webhook_delivery set acknowledged_at = now() - interval '120 days' where tenant_id = ?", a.tenant);
+            }
+
+            VertxContextSupport.subscribeAndAwait(() -> maintenance.run());
+
+            assertEquals(List.of("email-200-days", "sms-50-days"), sent(api),
+                    "its SMS sends go after 60 days, its email sends after a year");
+            assertEquals(List.of("sms-50-days", "sms-70-days"), sent(other), "another tenant keeps the default of 90 days for every channel");
+            assertEquals(1, api.count("select count(*) from webhook_delivery where tenant_id = ?", api.tenant),
+                    "its ledger keeps a year");
+            assertEquals(0, other.count("select count(*) from webhook_delivery where tenant_id = ?", other.tenant),
+                    "the default ledger retention is 90 days");
+        }
+    }
+
+    private static List<String> sent(Api api) {
+        String all = api.text("select coalesce(string_agg(subject_id, ',' order by subject_id), '') from send where tenant_id = ?", api.tenant);
+        return all.isEmpty() ? List.of() : List.of(all.split(","));
+    }
+
     private static void reportSend(Api api, String subject, Instant sentAt) {
-        api.asMarketing().body(Map.of("channel", "EMAIL", "purpose", "newsletter", "subjectId", subject, "sentAt", sentAt.toString()))
+        reportSend(api, subject, "EMAIL", sentAt);
+    }
+
+    private static void reportSend(Api api, String subject, String channel, Instant sentAt) {
+        api.asMarketing().body(Map.of("channel", channel, "purpose", "newsletter", "subjectId", subject, "sentAt", sentAt.toString()))
                 .post("/v1/sends").then().statusCode(201);
     }
 

@@ -40,6 +40,25 @@ public interface PreferenceConfig {
 
     Sends sends();
 
+    Retention retention();
+
+    /**
+     * What a tenant promises in its privacy policy, where it differs from the service's defaults: e.g. Mobitech
+     * Telecom keeps SMS logs three months ({@code samtykke.retention.tenants."mobitech-telecom".sends.SMS=P90D}), Mobilize
+     * Me keeps logs one year ({@code ...webhook-deliveries=P365D}).
+     */
+    interface Retention {
+        Map<String, Tenant> tenants();
+
+        interface Tenant {
+            /** Per channel (SMS, EMAIL, ...): reported sends older than this are deleted; never less than 30 days. */
+            Map<String, Duration> sends();
+
+            /** Acknowledged webhook deliveries leave the ledger this long after acknowledgement. */
+            Optional<Duration> webhookDeliveries();
+        }
+    }
+
     interface Outbox {
         /** Whether this instance runs the outbox relay (running relays share the 16 slots batch by batch). */
         @WithDefault("true")

@@ -19,12 +19,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Locale;
+import java.util.List;
+import java.util.ArrayList;
 
 /**
  * Keeps the service's tables from growing without end, at start and hourly: deletes published outbox rows, reported
  * sends and acknowledged webhook deliveries (with their attempts) older than their retention settings. Pending and
  * dead-lettered deliveries stay. Also forgets webhook secrets replaced by a rotation once their overlap has ended.
- * Every instance may run it; deleting what another instance deleted is harmless.
+ * A tenant's own retention ({@code samtykke.retention.tenants.*}, what its privacy policy promises) replaces the
+ * default for its sends per channel and for its delivery ledger, shorter or longer. Every instance may run it: each
+ * statement deletes a batch of rows by id, and a row another instance deleted first is simply not deleted again.
  */
 @ApplicationScoped
 public class StorageMaintenance {
@@ -81,16 +87,12 @@ public class StorageMaintenance {
 
     public Uni<Deleted> run() {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        Map<String, PreferenceConfig.Retention.Tenant> tenants = config.retention().tenants();
         return deleteAll("""
                         delete from outbox where id in (
-                          select id from outbox where published_at < $1 limit %d)""", now.minus(config.outbox().retention()))
-                .flatMap(outbox -> deleteAll("""
-                                delete from send where id in (
-                                  select id from send where sent_at < $1 limit %d)""", now.minus(sendRetention()))
-                        .flatMap(sends -> deleteAll("""
-                                        delete from webhook_delivery where id in (
-                                          select id from webhook_delivery where status = 'DELIVERED' and acknowledged_at < $1 limit %d)""",
-                                now.minus(config.webhooks().ledgerRetention()))
+                          select id from outbox where published_at < $1 limit %d)""", Tuple.of(now.minus(config.outbox().retention())))
+                .flatMap(outbox -> deleteSends(now, tenants)
+                        .flatMap(sends -> deleteDeliveries(now, tenants)
                                 .flatMap(deliveries -> pool.preparedQuery("""
                                                 update webhook_subscription set previous_secret = null
                                                 where previous_secret is not null and previous_secret_valid_until <= $1""")
@@ -98,20 +100,70 @@ public class StorageMaintenance {
                                         .map(secrets -> new Deleted(outbox, sends, deliveries, secrets.rowCount())))));
     }
 
+    /** Sends past the default retention, except for a tenant's channels with their own; then each of those. */
+    private Uni<Long> deleteSends(OffsetDateTime now, Map<String, PreferenceConfig.Retention.Tenant> tenants) {
+        List<String> ownTenants = new ArrayList<>();
+        List<String> ownChannels = new ArrayList<>();
+        List<Duration> ownRetention = new ArrayList<>();
+        tenants.forEach((tenant, r) -> r.sends().forEach((channel, retention) -> {
+            ownTenants.add(tenant);
+            ownChannels.add(channel.toUpperCase(Locale.ROOT));
+            ownRetention.add(atLeastLongestCap(retention));
+        }));
+        Uni<Long> deleted = deleteAll("""
+                delete from send where id in (
+                  select id from send s where sent_at < $1
+                    and not exists (select 1 from unnest($2::text[], $3::text[]) as own(tenant, channel)
+                                    where own.tenant = s.tenant_id and own.channel = s.channel)
+                  limit %d)""", Tuple.of(now.minus(sendRetention()), ownTenants.toArray(String[]::new),
+                ownChannels.toArray(String[]::new)));
+        for (int i = 0; i < ownTenants.size(); i++) {
+            Tuple args = Tuple.of(ownTenants.get(i), ownChannels.get(i), now.minus(ownRetention.get(i)));
+            deleted = deleted.flatMap(n -> deleteAll("""
+                    delete from send where id in (
+                      select id from send where tenant_id = $1 and channel = $2 and sent_at < $3 limit %d)""", args)
+                    .map(m -> n + m));
+        }
+        return deleted;
+    }
+
+    /** Acknowledged deliveries past the ledger retention, a tenant's own where it has one. */
+    private Uni<Long> deleteDeliveries(OffsetDateTime now, Map<String, PreferenceConfig.Retention.Tenant> tenants) {
+        List<String> own = tenants.entrySet().stream().filter(e -> e.getValue().webhookDeliveries().isPresent())
+                .map(Map.Entry::getKey).sorted().toList();
+        Uni<Long> deleted = deleteAll("""
+                delete from webhook_delivery where id in (
+                  select id from webhook_delivery where status = 'DELIVERED' and acknowledged_at < $1
+                    and not (tenant_id = any($2::text[])) limit %d)""",
+                Tuple.of(now.minus(config.webhooks().ledgerRetention()), own.toArray(String[]::new)));
+        for (String tenant : own) {
+            Tuple args = Tuple.of(tenant, now.minus(tenants.get(tenant).webhookDeliveries().orElseThrow()));
+            deleted = deleted.flatMap(n -> deleteAll("""
+                    delete from webhook_delivery where id in (
+                      select id from webhook_delivery where tenant_id = $1 and status = 'DELIVERED' and acknowledged_at < $2
+                      limit %d)""", args).map(m -> n + m));
+        }
+        return deleted;
+    }
+
     /** The configured send retention, raised to the longest frequency-cap window. */
     Duration sendRetention() {
+        return atLeastLongestCap(config.sends().retention());
+    }
+
+    /** {@code retention}, raised to the longest frequency-cap window so caps keep counting right. */
+    static Duration atLeastLongestCap(Duration retention) {
         Duration longestWindow = Arrays.stream(FrequencyCap.Period.values()).map(FrequencyCap.Period::window)
                 .max(Comparator.naturalOrder()).orElseThrow();
-        Duration configured = config.sends().retention();
-        return configured.compareTo(longestWindow) < 0 ? longestWindow : configured;
+        return retention.compareTo(longestWindow) < 0 ? longestWindow : retention;
     }
 
     /** Runs a batched delete until a batch deletes fewer than {@link #BATCH} rows; the number deleted in all. */
-    private Uni<Long> deleteAll(String sql, OffsetDateTime cutoff) {
+    private Uni<Long> deleteAll(String sql, Tuple args) {
         String statement = sql.formatted(BATCH);
-        return pool.preparedQuery(statement).execute(Tuple.of(cutoff))
+        return pool.preparedQuery(statement).execute(args)
                 .flatMap(rows -> rows.rowCount() < BATCH
                         ? Uni.createFrom().item((long) rows.rowCount())
-                        : deleteAll(sql, cutoff).map(rest -> rest + rows.rowCount()));
+                        : deleteAll(sql, args).map(rest -> rest + rows.rowCount()));
     }
 }
