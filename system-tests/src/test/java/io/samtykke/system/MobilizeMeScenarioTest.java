@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
@@ -108,7 +109,9 @@ class MobilizeMeScenarioTest {
         assertEquals("SUBJECT", receipt.at("/evidence/actor/type").asText());
         String export = expect(cluster.send("audit-service", "GET", "/v1/export", auditor, null), 200).body();
         assertTrue(export.contains(pendingId) && export.contains(grantedId), "the pending and the confirmed record are logged");
-        assertEquals(2, export.lines().filter(l -> !l.isBlank()).count(), "the two consent records and nothing else: " + export);
+        List<String> lines = export.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(2, JSON.readTree(lines.get(0)).path("treeSize").asLong(), "the two consent records and nothing else: " + export);
+        assertEquals(3, lines.size(), "the export's header and the two entries: " + export);
         assertFalse(export.contains(request.token()), "the confirmation token is not in the audit log");
         assertFalse(export.contains(request.eventId().toString()), "the confirmation request is not in the audit log");
     }
