@@ -74,6 +74,15 @@ public final class CloudEventHeaders {
     }
 
     /**
+     * The headers of a confirmation request: {@code id} = eventId, {@code time} = requestedAt, {@code subject} = purpose,
+     * {@code subjectseq} = the pending record's, {@code dataschema} = {@link Schemas#CONFIRMATION_REQUEST}.
+     */
+    public static Map<String, byte[]> forConfirmationRequest(ConfirmationRequest request, String source, String traceparent) {
+        return of(request.eventId(), source, ConfirmationRequest.TYPE, request.requestedAt(), request.purpose(),
+                request.tenantId(), request.subjectId(), request.subjectSeq(), Schemas.CONFIRMATION_REQUEST, traceparent);
+    }
+
+    /**
      * The headers of a preference event: {@code id} = eventId, {@code time} = updatedAt, {@code subjectseq} =
      * version, {@code dataschema} = {@link Schemas#PREFERENCE_EVENT}, and no {@code subject} (it concerns no purpose).
      */

@@ -35,8 +35,24 @@ public record ConsentEvent(
     public record Notice(String version, String language, String contentSha256, String url, boolean material) {
     }
 
-    /** How the change was collected. IP is already truncated (/24 IPv4, /48 IPv6). */
-    public record Evidence(Source source, Actor actor, String language, String ipPrefix, String userAgent) {
+    /**
+     * How the change was collected. IP is already truncated (/24 IPv4, /48 IPv6). {@code confirmation} is present
+     * only on the grant that confirms a double opt-in: the proof that the person opened the link sent to them.
+     */
+    public record Evidence(Source source, Actor actor, String language, String ipPrefix, String userAgent,
+                           Confirmation confirmation) {
+
+        /** Evidence of any change but a double opt-in confirmation. */
+        public Evidence(Source source, Actor actor, String language, String ipPrefix, String userAgent) {
+            this(source, actor, language, ipPrefix, userAgent, null);
+        }
+    }
+
+    /**
+     * The double opt-in proof: which confirmation request (token id, never the token) the person answered, for which
+     * pending record, when it was sent and when it was answered.
+     */
+    public record Confirmation(UUID tokenId, UUID pendingEventId, Instant requestedAt, Instant confirmedAt) {
     }
 
     public record Source(String appId, String platform, String appVersion, String collectionPoint) {

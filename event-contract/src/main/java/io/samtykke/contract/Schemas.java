@@ -13,6 +13,8 @@ public final class Schemas {
     public static final String CONSENT_EVENT = BASE + "consent-event.v1.json";
     /** Value of {@link Topics#CONSENT_STATE}: {@link ConsentStateSnapshot}. */
     public static final String CONSENT_STATE = BASE + "consent-state.v1.json";
+    /** Payload of {@link Topics#CONSENT_CONFIRMATIONS}: {@link ConfirmationRequest}. */
+    public static final String CONFIRMATION_REQUEST = BASE + "confirmation-request.v1.json";
     /** Payload of {@link Topics#PREFERENCE_EVENTS}: {@link PreferenceEvent}. */
     public static final String PREFERENCE_EVENT = BASE + "preference-event.v1.json";
 
@@ -25,6 +27,7 @@ public final class Schemas {
             Topics.CONSENT_EVENTS, CONSENT_EVENT,
             Topics.CONSENT_OPTOUTS, CONSENT_EVENT,
             Topics.CONSENT_STATE, CONSENT_STATE,
+            Topics.CONSENT_CONFIRMATIONS, CONFIRMATION_REQUEST,
             Topics.PREFERENCE_EVENTS, PREFERENCE_EVENT);
 
     private Schemas() {

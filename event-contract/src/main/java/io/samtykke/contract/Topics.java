@@ -9,6 +9,12 @@ public final class Topics {
     public static final String CONSENT_OPTOUTS = "samtykke.consent.optouts.v1";
     /** Compacted: latest state per subject and purpose, to bootstrap a consumer. */
     public static final String CONSENT_STATE = "samtykke.consent.state.v1";
+    /**
+     * Double opt-in confirmation requests for the tenant's sender to mail or text. They carry a secret of the person
+     * (the confirmation link), so audit-service does not read this topic: the pending and the confirmed consent events
+     * on {@link #CONSENT_EVENTS} are the audit trail.
+     */
+    public static final String CONSENT_CONFIRMATIONS = "samtykke.consent.confirmations.v1";
     public static final String PREFERENCE_EVENTS = "samtykke.preference.events.v1";
     public static final String SUBJECT_EVENTS = "samtykke.subject.events.v1";
 

@@ -107,6 +107,7 @@ class AsyncApiDocumentTest {
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONSENT_EVENT)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONSENT_STATE)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.PREFERENCE_EVENT)));
+        assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONFIRMATION_REQUEST)));
     }
 
     @Test
@@ -118,6 +119,7 @@ class AsyncApiDocumentTest {
         assertEquals(optOuts, typesOf(channel(Topics.CONSENT_OPTOUTS)));
         assertEquals(Set.of(ConsentStateSnapshot.TYPE), typesOf(channel(Topics.CONSENT_STATE)));
         assertEquals(Set.of(PreferenceEvent.TYPE), typesOf(channel(Topics.PREFERENCE_EVENTS)));
+        assertEquals(Set.of(ConfirmationRequest.TYPE), typesOf(channel(Topics.CONSENT_CONFIRMATIONS)));
     }
 
     @Test
@@ -140,8 +142,10 @@ class AsyncApiDocumentTest {
     void theServicesSendAndTheConsumersReceive() {
         Map<String, Set<String>> sends = operations("send");
         Map<String, Set<String>> receives = operations("receive");
-        assertEquals(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE, Topics.PREFERENCE_EVENTS),
-                sends.keySet());
+        assertEquals(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE, Topics.PREFERENCE_EVENTS,
+                Topics.CONSENT_CONFIRMATIONS), sends.keySet());
+        assertFalse(String.join(" ", receives.getOrDefault(Topics.CONSENT_CONFIRMATIONS, Set.of())).contains("audit-service"),
+                "the confirmation tokens are secrets of the person: audit-service does not archive them");
         assertTrue(String.join(" ", sends.get(Topics.PREFERENCE_EVENTS)).contains("preference-service"));
         assertTrue(receives.containsKey(Topics.PREFERENCE_EVENTS));
         assertTrue(receives.keySet().containsAll(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE)));
@@ -192,6 +196,9 @@ class AsyncApiDocumentTest {
         ObjectNode preference = json(CloudEventHeaders.forPreferenceEvent(SampleEvents.preferenceEvent(),
                 "/samtykke/preference-service", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         assertEquals(List.of(), violations("/components/messages/PreferenceUpdated/headers", preference));
+        ObjectNode confirmation = json(CloudEventHeaders.forConfirmationRequest(SampleEvents.confirmationRequest(),
+                "/samtykke/consent-service", null));
+        assertEquals(List.of(), violations("/components/messages/ConfirmationRequested/headers", confirmation));
     }
 
     @Test

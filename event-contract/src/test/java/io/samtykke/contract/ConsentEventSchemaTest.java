@@ -54,7 +54,10 @@ class ConsentEventSchemaTest {
         assertEquals(names(schema.get("properties")), names(event), "top-level fields");
         JsonNode defs = schema.get("definitions");
         assertEquals(names(defs.get("notice").get("properties")), names(event.get("notice")), "notice fields");
-        assertEquals(names(defs.get("evidence").get("properties")), names(event.get("evidence")), "evidence fields");
+        JsonNode confirmed = tree(SampleEvents.confirmedGrant());
+        assertEquals(names(defs.get("evidence").get("properties")), names(confirmed.get("evidence")), "evidence fields");
+        assertEquals(names(defs.get("evidence").get("properties").get("confirmation").get("properties")),
+                names(confirmed.get("evidence").get("confirmation")), "evidence.confirmation fields");
         assertEquals(names(defs.get("evidence").get("properties").get("source").get("properties")),
                 names(event.get("evidence").get("source")), "evidence.source fields");
         assertEquals(names(defs.get("evidence").get("properties").get("actor").get("properties")),
@@ -138,6 +141,19 @@ class ConsentEventSchemaTest {
         assertInvalid(event -> ((ObjectNode) event.get("evidence")).put("ipPrefix", "192.0.2.17"), "ipPrefix");
         assertInvalid(event -> ((ObjectNode) event.get("evidence")).put("ipPrefix", "300.0.2.0/24"), "ipPrefix");
         assertInvalid(event -> ((ObjectNode) event.get("evidence").get("actor")).put("type", "ROBOT"), "actor");
+    }
+
+    @Test
+    void aConfirmedDoubleOptInWithItsProofIsValid() {
+        assertValid(Schemas.CONSENT_EVENT, SampleEvents.confirmedGrant());
+    }
+
+    @Test
+    void aConfirmationWithoutItsTokenIdOrWithAnExtraFieldIsRejected() {
+        SchemaValidation.assertInvalid(Schemas.CONSENT_EVENT, SampleEvents.confirmedGrant(),
+                event -> ((ObjectNode) event.get("evidence").get("confirmation")).remove("tokenId"), "tokenId");
+        SchemaValidation.assertInvalid(Schemas.CONSENT_EVENT, SampleEvents.confirmedGrant(),
+                event -> ((ObjectNode) event.get("evidence").get("confirmation")).put("token", "secret"), "token");
     }
 
     @Test

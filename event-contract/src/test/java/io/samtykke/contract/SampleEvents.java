@@ -44,6 +44,30 @@ final class SampleEvents {
         return fullGrant(state, e.channel(), e.legalBasis());
     }
 
+    /** The confirmation of a double opt-in: the grant with the proof of the click. */
+    static ConsentEvent confirmedGrant() {
+        ConsentEvent e = fullGrant();
+        return new ConsentEvent(UUID.fromString("6c1b2a3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d"), e.tenantId(), e.subjectId(), 2,
+                UUID.randomUUID(), e.purpose(), e.channel(), e.category(), e.legalBasis(), ConsentAction.CONFIRM,
+                ConsentState.PENDING_CONFIRMATION, ConsentState.GRANTED, e.notice(),
+                new ConsentEvent.Evidence(new ConsentEvent.Source(null, null, null, "double-opt-in"),
+                        new ConsentEvent.Actor(ActorType.SUBJECT, "user-42"), "da", "192.0.2.0/24", "Mozilla/5.0",
+                        new ConsentEvent.Confirmation(UUID.fromString("0e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"),
+                                e.eventId(), e.recordedAt(), OCCURRED.plusSeconds(600))),
+                OCCURRED.plusSeconds(600), OCCURRED.plusSeconds(600), null);
+    }
+
+    /** The confirmation request of {@link #fullGrant()} ending in PENDING_CONFIRMATION. */
+    static ConfirmationRequest confirmationRequest() {
+        ConsentEvent e = fullGrant();
+        String token = "q3Zk2mY0b8sJ1f9XvR7tLw4nP6hA5cE2uG0iO8yT1dB";
+        return new ConfirmationRequest(UUID.fromString("5a1f0c3e-7b2d-4e9a-8c6f-1d2e3f4a5b6c"), e.tenantId(),
+                e.subjectId(), e.subjectSeq(), e.purpose(), e.channel(), e.eventId(),
+                UUID.fromString("0e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"), token,
+                "https://consent.acme.example/v1/confirmations/" + token, "da", e.recordedAt(),
+                e.recordedAt().plusSeconds(7 * 86400));
+    }
+
     /** An expiry written by the system: no notice, no source details, no client data. */
     static ConsentEvent systemExpiry() {
         return new ConsentEvent(

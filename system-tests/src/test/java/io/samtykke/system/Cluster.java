@@ -118,6 +118,10 @@ final class Cluster implements AutoCloseable {
 
         Map<String, String> consentSettings = settings(pg, "consent_" + name, kafka);
         consentSettings.put("quarkus.oidc.public-key", tokens.publicKey());
+        // the double opt-in links point at this cluster's consent-service, as a deployment's point at its public address
+        consentSettings.put("samtykke.double-opt-in.confirmation-url", "http://127.0.0.1:" + consentPort + "/v1/confirmations/");
+        consentSettings.put("samtykke.double-opt-in.requests-per-second", "100000");
+        consentSettings.put("samtykke.double-opt-in.burst", "100000");
 
         Map<String, String> preferenceSettings = settings(pg, "preference_" + name, kafka);
         preferenceSettings.put("samtykke.public-rate-limit.requests-per-second", "100000");

@@ -15,6 +15,7 @@ import io.cloudevents.SpecVersion;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
 import io.samtykke.contract.CloudEventHeaders;
+import io.samtykke.contract.ConfirmationRequest;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.ConsentStateSnapshot;
@@ -57,6 +58,7 @@ public final class EventContract {
     private static final String EVENT_HEADERS = ASYNCAPI + "#/components/schemas/ConsentEventHeaders";
     private static final String STATE_HEADERS = ASYNCAPI + "#/components/schemas/ConsentStateHeaders";
     private static final String PREFERENCE_HEADERS = ASYNCAPI + "#/components/schemas/PreferenceEventHeaders";
+    private static final String CLOUD_EVENT_HEADERS = ASYNCAPI + "#/components/schemas/CloudEventHeaders";
 
     private EventContract() {
     }
@@ -96,6 +98,14 @@ public final class EventContract {
         return EventJson.read(event.getData().toBytes(), ConsentStateSnapshot.class);
     }
 
+    /** Asserts {@link #assertValid} for a record of the confirmations topic and returns its payload. */
+    public static ConfirmationRequest assertConfirmationRequest(ConsumerRecord<String, ?> record) {
+        if (!Topics.CONSENT_CONFIRMATIONS.equals(record.topic())) {
+            throw new AssertionError("expected a record of " + Topics.CONSENT_CONFIRMATIONS + ", got one of " + record.topic());
+        }
+        return EventJson.read(assertValid(record).getData().toBytes(), ConfirmationRequest.class);
+    }
+
     /** Asserts {@link #assertValid} for a record of the preference events topic and returns its payload. */
     public static PreferenceEvent assertPreferenceEvent(ConsumerRecord<String, ?> record) {
         if (!Topics.PREFERENCE_EVENTS.equals(record.topic())) {
@@ -119,7 +129,8 @@ public final class EventContract {
             boolean consentTopic = Topics.CONSENT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic);
             boolean stateTopic = Topics.CONSENT_STATE.equals(topic);
             boolean preferenceTopic = Topics.PREFERENCE_EVENTS.equals(topic);
-            if (!consentTopic && !stateTopic && !preferenceTopic) {
+            boolean confirmationTopic = Topics.CONSENT_CONFIRMATIONS.equals(topic);
+            if (!consentTopic && !stateTopic && !preferenceTopic && !confirmationTopic) {
                 violations.add("topic " + topic + " has no published payload contract (the AsyncAPI document marks"
                         + " subject events as not yet produced)");
                 return null;
@@ -134,8 +145,8 @@ public final class EventContract {
             }
 
             Map<String, String> headers = checkRawHeaders(record.headers());
-            validate("header", stateTopic ? STATE_HEADERS : preferenceTopic ? PREFERENCE_HEADERS : EVENT_HEADERS,
-                    headersAsJson(headers).toString());
+            validate("header", stateTopic ? STATE_HEADERS : preferenceTopic ? PREFERENCE_HEADERS
+                    : confirmationTopic ? CLOUD_EVENT_HEADERS : EVENT_HEADERS, headersAsJson(headers).toString());
 
             CloudEvent event;
             try {
@@ -157,6 +168,14 @@ public final class EventContract {
                     violations.add("ce_type " + event.getType() + " is not " + PreferenceEvent.TYPE);
                 }
                 schema = Schemas.PREFERENCE_EVENT;
+            } else if (confirmationTopic) {
+                if (!ConfirmationRequest.TYPE.equals(event.getType())) {
+                    violations.add("ce_type " + event.getType() + " is not " + ConfirmationRequest.TYPE);
+                }
+                if (!Schemas.CONFIRMATION_REQUEST.equals(String.valueOf(event.getDataSchema()))) {
+                    violations.add("ce_dataschema " + event.getDataSchema() + " is not " + Schemas.CONFIRMATION_REQUEST);
+                }
+                schema = Schemas.CONFIRMATION_REQUEST;
             } else {
                 ConsentEventType type = consentType(event.getType());
                 if (type == null) {
@@ -174,6 +193,8 @@ public final class EventContract {
                     checkAgainstPayload(event, EventJson.read(value, ConsentStateSnapshot.class));
                 } else if (preferenceTopic) {
                     checkAgainstPayload(event, EventJson.read(value, PreferenceEvent.class));
+                } else if (confirmationTopic) {
+                    checkAgainstPayload(event, EventJson.read(value, ConfirmationRequest.class));
                 } else {
                     checkAgainstPayload(event, EventJson.read(value, ConsentEvent.class));
                 }
@@ -304,6 +325,15 @@ public final class EventContract {
             same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
             same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
             same("record key", record.key(), payload.key(), "tenantId/subjectId/purpose");
+        }
+
+        private void checkAgainstPayload(CloudEvent event, ConfirmationRequest payload) {
+            same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
+            same("ce_subject", event.getSubject(), payload.purpose(), "purpose");
+            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
+            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
+            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            sameInstant("ce_time", event, payload.requestedAt(), "requestedAt");
         }
 
         private void checkAgainstPayload(CloudEvent event, PreferenceEvent payload) {

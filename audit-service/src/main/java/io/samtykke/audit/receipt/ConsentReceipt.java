@@ -61,7 +61,10 @@ public record ConsentReceipt(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Evidence(Object source, Object actor, String ipPrefix, String userAgent) {
+    public record Evidence(Object source, Object actor, String ipPrefix, String userAgent,
+                           @Schema(description = "A confirmed double opt-in: the confirmation link's token id (never the "
+                                   + "token), the pending record it confirmed, when it was sent and when it was confirmed")
+                           Object confirmation) {
     }
 
     public record Record(String tenant, long seq, String schema, String receivedAt, boolean erased) {

@@ -71,7 +71,7 @@ public class Receipts {
                 new ConsentReceipt.Event(entry.type(), text(p.get("action")), text(p.get("previousState")), text(p.get("state")),
                         text(p.get("occurredAt")), text(p.get("recordedAt")), text(p.get("expiresAt"))),
                 new ConsentReceipt.Evidence(evidence.get("source"), evidence.get("actor"), text(evidence.get("ipPrefix")),
-                        text(evidence.get("userAgent"))),
+                        text(evidence.get("userAgent")), evidence.get("confirmation")),
                 new ConsentReceipt.Record(tenant, entry.seq(), Schemas.CONSENT_EVENT, entry.receivedAt().toString(), entry.erased()),
                 proof);
     }

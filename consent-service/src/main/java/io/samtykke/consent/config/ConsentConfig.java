@@ -49,6 +49,8 @@ public interface ConsentConfig {
         }
     }
 
+    DoubleOptIn doubleOptIn();
+
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */
         @WithDefault("PT5M")
@@ -118,6 +120,25 @@ public interface ConsentConfig {
 
         /** Optional explicit per-tenant base64 keys (32 bytes) that override the derived ones. */
         Map<String, String> tenantKeys();
+    }
+
+    /** Double opt-in: the confirmation link of a purpose with {@code doubleOptIn}. */
+    interface DoubleOptIn {
+        /** How long a confirmation link works; an unconfirmed pending consent expires after it. */
+        @WithDefault("P7D")
+        Duration confirmationTtl();
+
+        /** The link sent to the person is this followed by the token: the public address of the confirm endpoint. */
+        @WithDefault("http://127.0.0.1:8081/v1/confirmations/")
+        String confirmationUrl();
+
+        /** Requests per second per client address to the public confirm endpoint (it takes no token). */
+        @WithDefault("5")
+        double requestsPerSecond();
+
+        /** Burst per client address to the public confirm endpoint. */
+        @WithDefault("30")
+        int burst();
     }
 
     interface Demo {

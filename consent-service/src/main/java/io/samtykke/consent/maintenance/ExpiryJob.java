@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Records an EXPIRE for every grant past its purpose's validity (e.g. analytics cookies after 13
- * months), so the expiry is an event like any other and reaches the opt-out topic. Any instance may
+ * months) and every double opt-in left unconfirmed past its link's expiry, so the expiry is an event like any
+ * other and reaches the opt-out topic. Any instance may
  * run it: the subject lock in the write path makes a second expiry of the same grant an illegal
  * transition, which is skipped.
  */
@@ -58,20 +59,20 @@ public class ExpiryJob {
         vertx.setPeriodic(config.consent().expiryInterval().toMillis(), id -> run().subscribe().with(
                 n -> {
                     if (n > 0) {
-                        LOG.infof("expired %d grants", n);
+                        LOG.infof("expired %d grants and pending consents", n);
                     }
                 },
                 e -> LOG.warnf("expiry run failed: %s", e.getMessage())));
     }
 
-    /** Expires what is due now; answers how many grants were expired. */
+    /** Expires what is due now; answers how many grants and pending consents were expired. */
     public Uni<Integer> run() {
         if (!running.compareAndSet(false, true)) {
             return Uni.createFrom().item(0);
         }
         return pool.preparedQuery("""
                         select tenant_id, subject_id, purpose_key from consent_current
-                        where state = 'GRANTED' and expires_at is not null and expires_at <= $1
+                        where state in ('GRANTED', 'PENDING_CONFIRMATION') and expires_at is not null and expires_at <= $1
                         order by expires_at limit $2""")
                 .execute(Tuple.of(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), BATCH))
                 .flatMap(rows -> {

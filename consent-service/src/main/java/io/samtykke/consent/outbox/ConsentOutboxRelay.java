@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
+import io.samtykke.consent.confirmation.ConfirmationTokens;
+import io.samtykke.contract.ConfirmationRequest;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.EventJson;
 import io.samtykke.kit.db.DatabaseConnections;
@@ -17,11 +19,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * consent-service's outbox relay: the service kit's {@link OutboxRelay} over the {@code outbox} table, each row
- * published as its {@link KafkaRecords} (events, opt-outs when it is one, state), after the consent topics exist.
+ * published as its {@link KafkaRecords} (events, opt-outs when it is one, state; a double opt-in's confirmation request
+ * with its token on the confirmations topic), after the consent topics exist.
  */
 @ApplicationScoped
 public class ConsentOutboxRelay {
@@ -45,6 +49,9 @@ public class ConsentOutboxRelay {
     @Inject
     DatabaseConnections connections;
 
+    @Inject
+    ConfirmationTokens confirmationTokens;
+
     private OutboxRelay relay;
 
     void onStart(@Observes StartupEvent ev) {
@@ -55,8 +62,12 @@ public class ConsentOutboxRelay {
                         OutboxSlots.COUNT, outbox.batchSize(), outbox.pollInterval(), outbox.stuckAfter()),
                 vertx, pool,
                 connections.options(), kafka,
-                row -> KafkaRecords.of(EventJson.read(row.payload(), ConsentEvent.class), row.traceparent()),
-                () -> TopicSetup.ensureTopics(kafka, outbox.topicPartitions(), outbox.topicReplicationFactor()),
+                row -> ConfirmationRequest.TYPE.equals(row.eventType())
+                        ? List.of(KafkaRecords.of(confirmationTokens.complete(
+                        EventJson.read(row.payload(), ConfirmationRequest.class)), row.traceparent()))
+                        : KafkaRecords.of(EventJson.read(row.payload(), ConsentEvent.class), row.traceparent()),
+                () -> TopicSetup.ensureTopics(kafka, outbox.topicPartitions(), outbox.topicReplicationFactor(),
+                        config.doubleOptIn().confirmationTtl()),
                 metrics);
         if (outbox.relayEnabled()) {
             relay.start();

@@ -1,6 +1,7 @@
 package io.samtykke.consent.outbox;
 
 import io.samtykke.contract.CloudEventHeaders;
+import io.samtykke.contract.ConfirmationRequest;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
@@ -39,6 +40,13 @@ public final class KafkaRecords {
         records.add(record(Topics.CONSENT_STATE, snapshot.key(), EventJson.write(snapshot).getBytes(StandardCharsets.UTF_8),
                 CloudEventHeaders.forSnapshot(snapshot, snapshotId, SOURCE, e.recordedAt(), traceparent)));
         return records;
+    }
+
+    /** A double opt-in's confirmation request (token and link filled in), on the confirmations topic only. */
+    public static ProducerRecord<String, byte[]> of(ConfirmationRequest request, String traceparent) {
+        return record(Topics.CONSENT_CONFIRMATIONS, request.partitionKey(),
+                EventJson.write(request).getBytes(StandardCharsets.UTF_8),
+                CloudEventHeaders.forConfirmationRequest(request, SOURCE, traceparent));
     }
 
     private static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value, Map<String, byte[]> headers) {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,12 +29,18 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    /** True when the topics exist as intended (or exist otherwise, with a warning); false when the broker did not answer. */
-    static boolean ensureTopics(Map<String, Object> connection, int partitions, short replication) {
+    /**
+     * True when the topics exist as intended (or exist otherwise, with a warning); false when the broker did not answer.
+     * The confirmations topic holds secrets of the people (confirmation links): it keeps them {@code confirmationTtl},
+     * as long as a link works.
+     */
+    static boolean ensureTopics(Map<String, Object> connection, int partitions, short replication, Duration confirmationTtl) {
         Optional<Short> rf = replication > 0 ? Optional.of(replication) : Optional.empty();
         List<NewTopic> topics = List.of(
                 new NewTopic(Topics.CONSENT_EVENTS, Optional.of(partitions), rf),
                 new NewTopic(Topics.CONSENT_OPTOUTS, Optional.of(partitions), rf),
+                new NewTopic(Topics.CONSENT_CONFIRMATIONS, Optional.of(partitions), rf)
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(confirmationTtl.toMillis()))),
                 new NewTopic(Topics.CONSENT_STATE, Optional.of(partitions), rf)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         Map<String, Object> settings = new java.util.HashMap<>(connection);

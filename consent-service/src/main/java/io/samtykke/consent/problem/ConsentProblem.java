@@ -21,6 +21,18 @@ public final class ConsentProblem {
             new ProblemType("idempotency-in-progress", 409, "A request with this Idempotency-Key is still running");
     public static final ProblemType NOTICE_CONFLICT =
             new ProblemType("notice-conflict", 409, "This notice version is already published with other content");
+    public static final ProblemType CONFIRMATION_REQUIRED =
+            new ProblemType("confirmation-required", 422,
+                    "A double opt-in is confirmed only by the person, through the link sent to them");
+    public static final ProblemType UNKNOWN_CONFIRMATION =
+            new ProblemType("unknown-confirmation", 404, "No such confirmation link");
+    public static final ProblemType CONFIRMATION_USED =
+            new ProblemType("confirmation-used", 409, "This confirmation link was already used");
+    public static final ProblemType CONFIRMATION_EXPIRED =
+            new ProblemType("confirmation-expired", 410, "This confirmation link has expired");
+    public static final ProblemType CONFIRMATION_SUPERSEDED =
+            new ProblemType("confirmation-superseded", 409,
+                    "The consent changed since this confirmation link was sent; it confirms nothing now");
 
     private ConsentProblem() {
     }

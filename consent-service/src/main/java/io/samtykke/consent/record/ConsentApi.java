@@ -122,7 +122,14 @@ public final class ConsentApi {
             ActorRequest actor,
             String language,
             String ipPrefix,
-            String userAgent) {
+            String userAgent,
+            @Schema(description = "Only on the confirmation of a double opt-in: the proof of the person's click "
+                    + "(ipPrefix and userAgent are the click's)")
+            ConfirmationView confirmation) {
+    }
+
+    @Schema(description = "Which confirmation link (its token id, never the token) confirmed which pending record, when")
+    public record ConfirmationView(UUID tokenId, UUID pendingEventId, Instant requestedAt, Instant confirmedAt) {
     }
 
     public record HistoryPage(String subjectId, List<HistoryRecord> records, String nextCursor) {

@@ -37,15 +37,18 @@ import java.util.function.Supplier;
 public final class ConsentPlanner {
 
     private final Duration maxClockSkew;
+    private final Duration confirmationTtl;
     private final Supplier<UUID> ids;
 
-    public ConsentPlanner(Duration maxClockSkew) {
-        this(maxClockSkew, UUID::randomUUID);
+    /** {@code confirmationTtl}: how long a double opt-in waits for its confirmation before it expires. */
+    public ConsentPlanner(Duration maxClockSkew, Duration confirmationTtl) {
+        this(maxClockSkew, confirmationTtl, UUID::randomUUID);
     }
 
     /** {@code ids} gives the request id first, then one event id per event. */
-    ConsentPlanner(Duration maxClockSkew, Supplier<UUID> ids) {
+    ConsentPlanner(Duration maxClockSkew, Duration confirmationTtl, Supplier<UUID> ids) {
         this.maxClockSkew = maxClockSkew;
+        this.confirmationTtl = confirmationTtl;
         this.ids = ids;
     }
 
@@ -53,11 +56,24 @@ public final class ConsentPlanner {
     public record SubjectState(String tenant, String subjectId, long seq, Map<String, CurrentConsent> consents) {
     }
 
-    /** The stored state of one subject × purpose. */
-    public record CurrentConsent(ConsentState state, Instant expiresAt) {
-        /** A grant past its validity reads as EXPIRED even before the expiry job has recorded it. */
+    /**
+     * The stored state of one subject × purpose and the record that set it. {@code expiresAt}: when a grant lapses, or
+     * when an unconfirmed double opt-in does.
+     */
+    public record CurrentConsent(ConsentState state, Instant expiresAt, UUID eventId) {
+
+        public CurrentConsent(ConsentState state, Instant expiresAt) {
+            this(state, expiresAt, null);
+        }
+
+        /** A grant or pending double opt-in past its expiry reads as EXPIRED even before the expiry job has recorded it. */
         ConsentState effectiveState(Instant now) {
-            return state == ConsentState.GRANTED && expiresAt != null && !expiresAt.isAfter(now) ? ConsentState.EXPIRED : state;
+            return expires() && !expiresAt.isAfter(now) ? ConsentState.EXPIRED : state;
+        }
+
+        /** Whether this state lapses by itself, so that the system's EXPIRE applies to it. */
+        boolean expires() {
+            return (state == ConsentState.GRANTED || state == ConsentState.PENDING_CONFIRMATION) && expiresAt != null;
         }
     }
 
@@ -109,7 +125,7 @@ public final class ConsentPlanner {
                     "occurredAt " + occurredAt + " is later than the server time " + now + " plus the allowed skew "
                             + maxClockSkew);
         }
-        ConsentEvent.Evidence evidence = evidence(ev, ctx, subject.subjectId());
+        ConsentEvent.Evidence evidence = evidence(ev, ctx, subject.subjectId(), now);
 
         List<Problem.FieldError> errors = new ArrayList<>();
         List<ConsentEvent> events = new ArrayList<>();
@@ -136,9 +152,11 @@ public final class ConsentPlanner {
                 }
             }
             CurrentConsent cur = subject.consents().get(c.purpose());
-            if (c.action() == ConsentAction.EXPIRE && (cur == null || cur.state() != ConsentState.GRANTED
-                    || cur.expiresAt() == null || cur.expiresAt().isAfter(now))) {
-                continue; // picked by the expiry job, but renewed or changed since: nothing is due
+            if (c.action() == ConsentAction.EXPIRE && (cur == null || !cur.expires() || cur.expiresAt().isAfter(now))) {
+                continue; // picked by the expiry job, but renewed, confirmed or changed since: nothing is due
+            }
+            if (c.action() == ConsentAction.CONFIRM) {
+                requireConfirmationOf(cur, ctx.confirmation(), at, now);
             }
             ConsentState from = cur == null ? ConsentState.NONE
                     : c.action() == ConsentAction.EXPIRE ? cur.state() : cur.effectiveState(now);
@@ -153,6 +171,8 @@ public final class ConsentPlanner {
             if (to == ConsentState.GRANTED && p.validity() != null) {
                 Period validity = PurposeService.parsePeriod(p.validity());
                 expiresAt = validity == null ? null : now.atOffset(ZoneOffset.UTC).plus(validity).toInstant();
+            } else if (to == ConsentState.PENDING_CONFIRMATION) {
+                expiresAt = now.plus(confirmationTtl); // the confirmation link's expiry
             }
             ConsentEvent.Notice n = notice == null ? null
                     : new ConsentEvent.Notice(notice.version(), notice.language(), notice.sha256(), notice.url(), notice.material());
@@ -167,8 +187,29 @@ public final class ConsentPlanner {
         return requireContract(events);
     }
 
+    /**
+     * A CONFIRM needs the person's checked confirmation token ({@link WriteContext#confirmation()}), and the consent must
+     * still be the pending record that token was sent for: a newer grant, a denial or an expiry supersedes the link.
+     */
+    private static void requireConfirmationOf(CurrentConsent cur, WriteContext.ConfirmationProof proof, String at,
+                                              Instant now) {
+        if (proof == null) {
+            throw ProblemException.at(ConsentProblem.CONFIRMATION_REQUIRED, at + "/action",
+                    "CONFIRM is recorded only when the person opens the confirmation link sent to them "
+                            + "(POST /v1/confirmations/{token}); a client cannot confirm for them");
+        }
+        if (cur == null || cur.state() != ConsentState.PENDING_CONFIRMATION || !proof.pendingEventId().equals(cur.eventId())
+                || cur.effectiveState(now) != ConsentState.PENDING_CONFIRMATION) {
+            throw ProblemException.at(ConsentProblem.CONFIRMATION_SUPERSEDED, at + "/action",
+                    "the consent is " + (cur == null ? "not recorded" : cur.effectiveState(now))
+                            + (cur != null && cur.state() == ConsentState.PENDING_CONFIRMATION
+                            && !proof.pendingEventId().equals(cur.eventId()) ? " under a newer request" : "")
+                            + ", not the pending request this link was sent for");
+        }
+    }
+
     /** Evidence of the request; an app relaying for a device may name the device's IP and user agent. */
-    private static ConsentEvent.Evidence evidence(EvidenceRequest ev, WriteContext ctx, String subjectId) {
+    private static ConsentEvent.Evidence evidence(EvidenceRequest ev, WriteContext ctx, String subjectId, Instant now) {
         boolean relaying = ctx.caller().roles().contains(Caller.APP);
         String ip = relaying && ev != null && ev.ipAddress() != null ? ev.ipAddress() : ctx.remoteIp();
         String ua = relaying && ev != null && ev.userAgent() != null ? ev.userAgent() : ctx.userAgent();
@@ -179,7 +220,9 @@ public final class ConsentPlanner {
                 actor(ev, ctx.caller(), subjectId),
                 ev == null ? null : ev.language(),
                 IpPrefix.of(ip),
-                ua == null ? null : truncate(ua, 512));
+                ua == null ? null : truncate(ua, 512),
+                ctx.confirmation() == null ? null : new ConsentEvent.Confirmation(ctx.confirmation().tokenId(),
+                        ctx.confirmation().pendingEventId(), ctx.confirmation().requestedAt(), now));
     }
 
     private static ConsentEvent.Actor actor(EvidenceRequest ev, Caller caller, String subjectId) {

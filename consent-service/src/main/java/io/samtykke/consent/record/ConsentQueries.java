@@ -5,6 +5,7 @@ import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi.ActorRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentView;
 import io.samtykke.consent.record.ConsentApi.HistoryPage;
+import io.samtykke.consent.record.ConsentApi.ConfirmationView;
 import io.samtykke.consent.record.ConsentApi.HistoryRecord;
 import io.samtykke.consent.record.ConsentApi.SourceRequest;
 import io.samtykke.consent.record.ConsentApi.SubjectConsents;
@@ -174,7 +175,8 @@ public class ConsentQueries {
 
     private static ConsentView view(Row r, Instant now) {
         Instant expires = instant(r, "expires_at");
-        ConsentState state = new ConsentPlanner.CurrentConsent(ConsentState.valueOf(r.getString("state")), expires)
+        ConsentState state = new ConsentPlanner.CurrentConsent(ConsentState.valueOf(r.getString("state")), expires,
+                r.getUUID("event_id"))
                 .effectiveState(now);
         return new ConsentView(r.getString("purpose_key"), state, r.getString("notice_version"),
                 r.getString("notice_language"), r.getLong("subject_seq"), r.getUUID("event_id"),
@@ -192,7 +194,10 @@ public class ConsentQueries {
                 new SourceRequest(r.getString("source_app_id"), r.getString("source_platform"),
                         r.getString("source_app_version"), r.getString("collection_point")),
                 new ActorRequest(ActorType.valueOf(actorType), r.getString("actor_id")),
-                r.getString("language"), r.getString("ip_prefix"), r.getString("user_agent"));
+                r.getString("language"), r.getString("ip_prefix"), r.getString("user_agent"),
+                r.getUUID("confirmation_token_id") == null ? null : new ConfirmationView(r.getUUID("confirmation_token_id"),
+                        r.getUUID("confirmation_pending_event_id"), instant(r, "confirmation_requested_at"),
+                        instant(r, "occurred_at")));
     }
 
     private static Instant instant(Row r, String column) {

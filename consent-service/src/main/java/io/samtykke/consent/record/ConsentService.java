@@ -14,7 +14,9 @@ import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
 import io.samtykke.consent.record.ConsentApi.RecordView;
 import io.samtykke.consent.record.ConsentPlanner.PlannedEvent;
 import io.samtykke.consent.record.ConsentPlanner.SubjectState;
+import io.samtykke.consent.confirmation.ConfirmationTokens;
 import io.samtykke.contract.ActorType;
+import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
@@ -41,6 +43,9 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class ConsentService {
 
+    /** The collection point of a confirmation: the person's click on the double opt-in link. */
+    public static final String CONFIRMATION_COLLECTION_POINT = "double-opt-in";
+
     @Inject
     Pool pool;
 
@@ -65,11 +70,14 @@ public class ConsentService {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    ConfirmationTokens confirmationTokens;
+
     private ConsentPlanner planner;
 
     @PostConstruct
     void init() {
-        planner = new ConsentPlanner(config.consent().maxClockSkew());
+        planner = new ConsentPlanner(config.consent().maxClockSkew(), config.doubleOptIn().confirmationTtl());
     }
 
     /** A finished write: status, body and the subject's new ETag. */
@@ -113,6 +121,69 @@ public class ConsentService {
                 null);
         return pool.withTransaction(conn -> writeInTransaction(conn, subjectId, request,
                 new WriteContext(system, null, null, null, null), null, null));
+    }
+
+    /** A confirmed double opt-in: the record that granted it. */
+    public record Confirmed(String purpose, RecordView record) {
+    }
+
+    /**
+     * The person opened the confirmation link and pressed the button: with the token's row locked (a second click
+     * waits, then finds it used), the CONFIRM is written as the person's own change with the click's IP prefix and
+     * user agent and the proof in its evidence, and the token is marked used, in one transaction. Anything refused
+     * (unknown, used, expired, superseded) changes nothing.
+     */
+    public Uni<Confirmed> confirm(String token, String remoteIp, String userAgent, String traceparent) {
+        if (!ConfirmationTokens.wellFormed(token)) {
+            return Uni.createFrom().failure(unknownConfirmation());
+        }
+        String hash = ConfirmationTokens.sha256(token);
+        return pool.withTransaction(conn -> confirmationTokens.lock(conn, hash).flatMap(t -> {
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            checkUsable(t, now);
+            ConsentRequest request = new ConsentRequest(List.of(new Change(t.purpose(), ConsentAction.CONFIRM, t.noticeVersion())),
+                    new EvidenceRequest(new ConsentApi.SourceRequest(null, null, null, CONFIRMATION_COLLECTION_POINT),
+                            null, t.language(), null, null, null), null);
+            WriteContext ctx = new WriteContext(new Caller(t.tenant(), t.subjectId(), Set.of(Caller.SUBJECT)), null, null,
+                    remoteIp, userAgent, traceparent,
+                    new WriteContext.ConfirmationProof(t.tokenId(), t.pendingEventId(), t.requestedAt()));
+            return writeInTransaction(conn, t.subjectId(), request, ctx, null, null)
+                    .call(w -> confirmationTokens.markUsed(conn, hash, now))
+                    .map(w -> new Confirmed(t.purpose(), w.body().records().get(0)));
+        }));
+    }
+
+    /**
+     * What the confirmation page shows before the click, read without changing anything: the purpose, or the
+     * problem a click would get.
+     */
+    public Uni<ConfirmationTokens.StoredToken> pendingConfirmation(String token) {
+        if (!ConfirmationTokens.wellFormed(token)) {
+            return Uni.createFrom().failure(unknownConfirmation());
+        }
+        return pool.withConnection(conn -> confirmationTokens.find(conn, ConfirmationTokens.sha256(token)))
+                .map(t -> {
+                    checkUsable(t, clock.instant());
+                    return t;
+                });
+    }
+
+    private static void checkUsable(ConfirmationTokens.StoredToken t, Instant now) {
+        if (t == null) {
+            throw unknownConfirmation();
+        }
+        if (t.usedAt() != null) {
+            throw new ProblemException(ConsentProblem.CONFIRMATION_USED,
+                    "this link confirmed '" + t.purpose() + "' at " + t.usedAt() + "; it works once");
+        }
+        if (!t.expiresAt().isAfter(now)) {
+            throw new ProblemException(ConsentProblem.CONFIRMATION_EXPIRED,
+                    "this link expired at " + t.expiresAt() + "; sign up again to get a new one");
+        }
+    }
+
+    private static ProblemException unknownConfirmation() {
+        return new ProblemException(ConsentProblem.UNKNOWN_CONFIRMATION, "no confirmation link has this token");
     }
 
     /**
@@ -188,6 +259,7 @@ public class ConsentService {
                             events.get(0).requestId(), newSeq, events.stream().map(this::view).toList());
                     String etag = etag(newSeq);
                     return store.append(conn, planned, ctx.validTraceparent())
+                            .flatMap(v -> confirmationTokens.issue(conn, events, ctx.validTraceparent()))
                             .flatMap(v -> store.advanceSeq(conn, tenant, subjectId, newSeq, now))
                             .flatMap(v -> request.identifiers() == null || request.identifiers().isEmpty()
                                     ? Uni.createFrom().voidItem()

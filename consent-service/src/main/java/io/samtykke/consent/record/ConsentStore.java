@@ -82,7 +82,7 @@ public class ConsentStore {
     Uni<Map<String, CurrentConsent>> currentConsents(SqlConnection conn, String tenant, String subjectId,
                                                      String[] purposeKeys) {
         return conn.preparedQuery("""
-                        select purpose_key, state, expires_at from consent_current
+                        select purpose_key, state, expires_at, event_id from consent_current
                         where tenant_id = $1 and subject_id = $2 and purpose_key = any($3)""")
                 .execute(Tuple.of(tenant, subjectId, purposeKeys))
                 .map(rows -> {
@@ -90,7 +90,8 @@ public class ConsentStore {
                     for (Row r : rows) {
                         OffsetDateTime exp = r.getOffsetDateTime("expires_at");
                         m.put(r.getString("purpose_key"), new CurrentConsent(
-                                ConsentState.valueOf(r.getString("state")), exp == null ? null : exp.toInstant()));
+                                ConsentState.valueOf(r.getString("state")), exp == null ? null : exp.toInstant(),
+                                r.getUUID("event_id")));
                     }
                     return m;
                 });
@@ -116,7 +117,10 @@ public class ConsentStore {
                     n == null ? null : n.version(), n == null ? null : n.language(), n == null ? null : n.contentSha256(),
                     utc(e.occurredAt()), recordedAt, expires,
                     ev.source().appId(), ev.source().platform(), ev.source().appVersion(), ev.source().collectionPoint(),
-                    ev.actor().type().name(), ev.actor().id(), ev.language(), ev.ipPrefix(), ev.userAgent())));
+                    ev.actor().type().name(), ev.actor().id(), ev.language(), ev.ipPrefix(), ev.userAgent(),
+                    ev.confirmation() == null ? null : ev.confirmation().tokenId(),
+                    ev.confirmation() == null ? null : ev.confirmation().pendingEventId(),
+                    ev.confirmation() == null ? null : utc(ev.confirmation().requestedAt()))));
             currents.add(Tuple.from(Arrays.asList(e.tenantId(), e.subjectId(), e.purpose(), e.state().name(),
                     n == null ? null : n.version(), n == null ? null : n.language(), e.eventId(), e.subjectSeq(),
                     recordedAt, expires)));
@@ -129,9 +133,10 @@ public class ConsentStore {
                         insert into consent_record (tenant_id, subject_id, subject_seq, event_id, request_id, purpose_key,
                             action, previous_state, state, notice_version, notice_language, notice_sha256, occurred_at,
                             recorded_at, expires_at, source_app_id, source_platform, source_app_version, collection_point,
-                            actor_type, actor_id, language, ip_prefix, user_agent)
+                            actor_type, actor_id, language, ip_prefix, user_agent, confirmation_token_id,
+                            confirmation_pending_event_id, confirmation_requested_at)
                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                            $20, $21, $22, $23, $24)""")
+                            $20, $21, $22, $23, $24, $25, $26, $27)""")
                 .executeBatch(records)
                 .flatMap(v -> conn.preparedQuery("""
                                 insert into consent_current (tenant_id, subject_id, purpose_key, state, notice_version,

@@ -16,7 +16,8 @@ import io.samtykke.contract.LegalBasis;
  *       legitimate interest or the existing-customer exception a "no" is an objection: OBJECTED.</li>
  *   <li>OBJECT (Art. 21) only for legitimate-interest and existing-customer purposes: OBJECTED.</li>
  *   <li>CONFIRM (double opt-in) only from PENDING_CONFIRMATION: GRANTED.</li>
- *   <li>EXPIRE (system) only from GRANTED: EXPIRED.</li>
+ *   <li>EXPIRE (system) from GRANTED (past its validity) or PENDING_CONFIRMATION (unconfirmed past the
+ *       confirmation link's expiry): EXPIRED.</li>
  * </ul>
  */
 public final class Transitions {
@@ -50,8 +51,8 @@ public final class Transitions {
                 yield ConsentState.GRANTED;
             }
             case EXPIRE -> {
-                if (current != ConsentState.GRANTED) {
-                    throw new IllegalTransition(current, action, "only a granted consent can expire");
+                if (current != ConsentState.GRANTED && current != ConsentState.PENDING_CONFIRMATION) {
+                    throw new IllegalTransition(current, action, "only a granted or pending consent can expire");
                 }
                 yield ConsentState.EXPIRED;
             }

@@ -74,7 +74,8 @@ class ConsentPlannerTest {
                     notice("retired-offers", "v1", "en")));
 
     private final AtomicLong nextId = new AtomicLong();
-    private final ConsentPlanner planner = new ConsentPlanner(Duration.ofMinutes(5), () -> new UUID(0, nextId.incrementAndGet()));
+    private final ConsentPlanner planner = new ConsentPlanner(Duration.ofMinutes(5), Duration.ofDays(7),
+            () -> new UUID(0, nextId.incrementAndGet()));
 
     private static PurposeFacts purpose(String key, LegalBasis basis, String validity, boolean doubleOptIn, boolean active) {
         return new PurposeFacts(key, Channel.EMAIL, basis, PurposeCategory.MARKETING, validity, doubleOptIn, active);
@@ -148,17 +149,65 @@ class ConsentPlannerTest {
     }
 
     @Test
-    void grantOfADoubleOptInPurposeWaitsForConfirmationWithoutExpiry() {
+    void grantOfADoubleOptInPurposeWaitsForTheConfirmationOfTheLinkSentForIt() {
         ConsentEvent pending = plan(subject(0, Map.of()), request(change("sms-offers", GRANT, "v1"))).get(0);
         assertEquals(PENDING_CONFIRMATION, pending.state());
-        assertNull(pending.expiresAt(), "validity runs from the confirmation, not the request");
+        assertEquals(NOW.plus(Duration.ofDays(7)), pending.expiresAt(), "the confirmation link's expiry");
 
-        Map<String, CurrentConsent> current = Map.of("sms-offers", new CurrentConsent(PENDING_CONFIRMATION, null));
-        ConsentEvent confirmed = plan(subject(1, current), request(change("sms-offers", CONFIRM, null))).get(0);
+        Map<String, CurrentConsent> current = Map.of("sms-offers",
+                new CurrentConsent(PENDING_CONFIRMATION, pending.expiresAt(), pending.eventId()));
+        WriteContext.ConfirmationProof proof = new WriteContext.ConfirmationProof(new UUID(7, 7), pending.eventId(),
+                NOW.minusSeconds(60));
+        ConsentEvent confirmed = plan(subject(1, current), request(change("sms-offers", CONFIRM, "v1")),
+                new WriteContext(new Caller("acme", "user-42", Set.of(Caller.SUBJECT)), null, null, "203.0.113.9",
+                        "Mail/1.0", null, proof)).get(0);
         assertEquals(PENDING_CONFIRMATION, confirmed.previousState());
         assertEquals(GRANTED, confirmed.state());
-        assertEquals(Instant.parse("2026-01-31T10:00:00Z"), confirmed.expiresAt());
+        assertEquals(Instant.parse("2026-01-31T10:00:00Z"), confirmed.expiresAt(), "validity runs from the confirmation");
         assertEquals(2, confirmed.subjectSeq());
+        assertEquals(new ConsentEvent.Confirmation(new UUID(7, 7), pending.eventId(), NOW.minusSeconds(60), NOW),
+                confirmed.evidence().confirmation());
+        assertEquals(ActorType.SUBJECT, confirmed.evidence().actor().type());
+        assertEquals("203.0.113.0/24", confirmed.evidence().ipPrefix());
+        assertEquals("Mail/1.0", confirmed.evidence().userAgent());
+    }
+
+    @Test
+    void aConfirmWithoutTheCheckedLinkIsRefusedWhoeverSendsIt() {
+        Map<String, CurrentConsent> current = Map.of("sms-offers",
+                new CurrentConsent(PENDING_CONFIRMATION, NOW.plusSeconds(60), new UUID(1, 1)));
+        ProblemException e = refused(() -> plan(subject(1, current), request(change("sms-offers", CONFIRM, null))));
+        assertEquals(ConsentProblem.CONFIRMATION_REQUIRED, e.type());
+        assertEquals("/changes/0/action", e.errors().get(0).pointer());
+    }
+
+    @Test
+    void aLinkSentForAnEarlierPendingRecordOrAfterItsExpiryConfirmsNothing() {
+        WriteContext oldLink = new WriteContext(new Caller("acme", "user-42", Set.of(Caller.SUBJECT)), null, null, null,
+                null, null, new WriteContext.ConfirmationProof(new UUID(7, 7), new UUID(1, 1), NOW.minusSeconds(600)));
+        Map<String, CurrentConsent> regranted = Map.of("sms-offers",
+                new CurrentConsent(PENDING_CONFIRMATION, NOW.plusSeconds(60), new UUID(2, 2)));
+        assertEquals(ConsentProblem.CONFIRMATION_SUPERSEDED, refused(() -> plan(subject(2, regranted),
+                request(change("sms-offers", CONFIRM, null)), oldLink)).type());
+        Map<String, CurrentConsent> denied = Map.of("sms-offers", new CurrentConsent(DENIED, null, new UUID(2, 2)));
+        assertEquals(ConsentProblem.CONFIRMATION_SUPERSEDED, refused(() -> plan(subject(2, denied),
+                request(change("sms-offers", CONFIRM, null)), oldLink)).type());
+        Map<String, CurrentConsent> lapsed = Map.of("sms-offers",
+                new CurrentConsent(PENDING_CONFIRMATION, NOW, new UUID(1, 1)));
+        assertEquals(ConsentProblem.CONFIRMATION_SUPERSEDED, refused(() -> plan(subject(1, lapsed),
+                request(change("sms-offers", CONFIRM, null)), oldLink)).type());
+    }
+
+    @Test
+    void anUnconfirmedDoubleOptInExpiresOnlyOnceItsLinkHasExpired() {
+        WriteContext system = new WriteContext(new Caller("acme", "samtykke-system", Set.of()), null, null, null, null);
+        Map<String, CurrentConsent> due = Map.of("sms-offers", new CurrentConsent(PENDING_CONFIRMATION, NOW, new UUID(1, 1)));
+        ConsentEvent expired = plan(subject(1, due), request(change("sms-offers", EXPIRE, null)), system).get(0);
+        assertEquals(PENDING_CONFIRMATION, expired.previousState());
+        assertEquals(EXPIRED, expired.state());
+        Map<String, CurrentConsent> notYet = Map.of("sms-offers",
+                new CurrentConsent(PENDING_CONFIRMATION, NOW.plusSeconds(1), new UUID(1, 1)));
+        assertEquals(List.of(), plan(subject(1, notYet), request(change("sms-offers", EXPIRE, null)), system));
     }
 
     @Test
@@ -188,7 +237,7 @@ class ConsentPlannerTest {
         Map<String, CurrentConsent> current = Map.of("newsletter", new CurrentConsent(GRANTED, null));
         ProblemException e = refused(() -> plan(subject(4, current), request(
                 change("newsletter", DENY, null), change("analytics-cookies", GRANT, "v1"),
-                change("sms-offers", CONFIRM, null))));
+                change("sms-offers", OBJECT, null))));
         assertEquals(ConsentProblem.ILLEGAL_TRANSITION, e.type());
         assertEquals("2 changes are not allowed", e.getMessage());
         assertEquals(List.of("/changes/0/action", "/changes/2/action"), e.errors().stream().map(FieldError::pointer).toList());

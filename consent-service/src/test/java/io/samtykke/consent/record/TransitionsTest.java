@@ -68,9 +68,13 @@ class TransitionsTest {
     }
 
     @Test
-    void onlyPendingCanBeConfirmedAndOnlyGrantedCanExpire() {
+    void onlyPendingCanBeConfirmedAndOnlyGrantedOrPendingCanExpire() {
         assertThrows(Transitions.IllegalTransition.class, () -> consent(NONE, CONFIRM));
+        assertThrows(Transitions.IllegalTransition.class, () -> consent(GRANTED, CONFIRM));
         assertThrows(Transitions.IllegalTransition.class, () -> consent(WITHDRAWN, EXPIRE));
+        assertThrows(Transitions.IllegalTransition.class, () -> consent(DENIED, EXPIRE));
+        assertThrows(Transitions.IllegalTransition.class, () -> consent(NONE, EXPIRE));
         assertEquals(EXPIRED, consent(GRANTED, EXPIRE));
+        assertEquals(EXPIRED, consent(PENDING_CONFIRMATION, EXPIRE), "an unconfirmed double opt-in expires");
     }
 }

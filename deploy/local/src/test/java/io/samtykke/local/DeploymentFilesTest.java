@@ -357,10 +357,11 @@ class DeploymentFilesTest {
                 && !"compact".equals(map(declared.get(Topics.CONSENT_STATE).get("config")).get("cleanup.policy"))) {
             problems.add(Topics.CONSENT_STATE + " must be compacted");
         }
-        // consent-service's relay creates its three topics when missing (TopicSetup): with the same shape
+        // consent-service's relay creates its four topics when missing (TopicSetup): with the same shape
         String partitions = effective("consent-service", "samtykke.outbox.topic-partitions");
         String replication = effective("consent-service", "samtykke.outbox.topic-replication-factor");
-        for (String topic : List.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE)) {
+        for (String topic : List.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE,
+                Topics.CONSENT_CONFIRMATIONS)) {
             Map<String, Object> spec = declared.getOrDefault(topic, Map.of());
             if (!String.valueOf(spec.get("partitions")).equals(partitions)
                     || !String.valueOf(spec.get("replicas")).equals(replication)) {

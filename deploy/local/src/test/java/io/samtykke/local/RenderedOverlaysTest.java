@@ -157,7 +157,7 @@ class RenderedOverlaysTest {
         Map<String, Map<String, Object>> topics = new HashMap<>();
         all(docs, "KafkaTopic").forEach(t -> topics.put(name(t), t));
         Set<String> expected = new TreeSet<>(List.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE,
-                Topics.PREFERENCE_EVENTS, Topics.SUBJECT_EVENTS, Topics.deadLetter("audit-service"),
+                Topics.CONSENT_CONFIRMATIONS, Topics.PREFERENCE_EVENTS, Topics.SUBJECT_EVENTS, Topics.deadLetter("audit-service"),
                 Topics.deadLetter("preference-service-projection")));
         assertEquals(expected, new TreeSet<>(topics.keySet()), "KafkaTopics are exactly the topics the code uses");
         Map<String, Object> consentConfig = map(one(docs, "ConfigMap", "consent-service-config").get("data"));
