@@ -108,6 +108,13 @@ class WebhookTargetTest {
             assertEquals(201, cluster.send("consent-service", "POST", "/v1/subjects/anna/consents", app,
                     "{\"changes\":[{\"purpose\":\"newsletter\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}]}").statusCode());
 
+            // this cluster's consumers start at the beginning of the shared broker's topics, behind every earlier test's
+            // events: the grant's decision shows they have caught up, so the delivery below is not waiting on them
+            await("preference-service caught up with the shared broker").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> JSON.readTree(cluster.send("preference-service", "POST",
+                            "/v1/decisions", marketing, "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"anna\"}")
+                            .body()).at("/decisions/0/decision").asText(), "ALLOW"::equals);
+
             String url = "http://hooks.example.test:" + receiver.getAddress().getPort() + "/hook";
             HttpResponse<String> registered = cluster.send("preference-service", "POST", "/v1/webhooks", marketing,
                     "{\"url\":\"" + url + "\"}");
