@@ -103,9 +103,8 @@ public final class ThroughputBench {
                         row("read, " + connections + " connections", read, "same SELECTs over JDBC", readSql, 0.5),
                         row("one-change write, " + connections + " connections", write, "same SQL transaction over JDBC", writeSql, 0.5));
                 System.out.println();
-                System.out.println("| benchmark | samtykke (max rate, p99) | baseline | baseline rate | ratio | target | |");
-                System.out.println("|---|---|---|---|---|---|---|");
                 StringBuilder table = new StringBuilder("| benchmark | samtykke (max rate within its p99 bound) | baseline in the same run | ratio | target | |\n|---|---|---|---|---|---|\n");
+                System.out.print(table);
                 for (Row r : rows) {
                     String line = String.format(Locale.ROOT, "| %s | %s | %s: %,.0f/s | %.2fx | >= %.2fx | %s |", r.benchmark(), r.figure(),
                             r.baseline(), r.baselineValue(), r.ratio(), r.target(), r.pass() ? "PASS" : "FAIL");
@@ -125,7 +124,7 @@ public final class ThroughputBench {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValue(results.resolve(date + "-throughput.json").toFile(), json);
                 for (OpenLoop.Search s : searches) {
-                    plot(s, results.resolve(date + "-" + s.name().replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "") + ".png"));
+                    plot(s, results.resolve(date + "-" + s.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("-$", "") + ".png"));
                 }
                 updateReadme(root.resolve("bench").resolve("README.md"), date, table.toString());
                 System.out.println("results: " + results.resolve(date + "-throughput.json") + " and one PNG per benchmark");
