@@ -95,6 +95,13 @@ public final class Api extends TenantClient {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /** The subject's current state per purpose, as the app reads it. */
+    public Map<String, String> states(String subjectId) {
+        List<Map<String, Object>> consents = as("app").get("/v1/subjects/" + subjectId + "/consents").then().statusCode(200)
+                .extract().jsonPath().getList("consents");
+        return consents.stream().collect(Collectors.toMap(c -> (String) c.get("purpose"), c -> (String) c.get("state")));
+    }
+
     public long records(String subjectId) {
         return count("select count(*) from consent_record where tenant_id = ? and subject_id = ?", tenant, subjectId);
     }

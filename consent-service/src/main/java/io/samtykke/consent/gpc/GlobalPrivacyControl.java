@@ -5,7 +5,6 @@ import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi.ActorRequest;
 import io.samtykke.consent.record.ConsentApi.Change;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
-import io.samtykke.consent.record.ConsentApi.ConsentView;
 import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
 import io.samtykke.consent.record.ConsentApi.SourceRequest;
 import io.samtykke.consent.record.ConsentQueries;
@@ -18,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -60,13 +58,10 @@ public class GlobalPrivacyControl {
                 .filter(c -> c != null && c.action() == ConsentAction.GRANT).map(Change::purpose).collect(Collectors.toSet());
         return purposes.list(ctx.caller().tenant()).flatMap(catalog -> {
             Set<String> known = catalog.stream().map(p -> p.key).collect(Collectors.toSet());
-            return queries.current(ctx.caller().tenant(), subjectId).flatMap(current -> {
-                Map<String, ConsentView> states = current.consents().stream()
-                        .collect(Collectors.toMap(ConsentView::purpose, v -> v));
-                List<Change> optOuts = tenant.purposes().stream().distinct().sorted()
-                        .filter(known::contains).filter(p -> !chosen.contains(p))
-                        .filter(p -> states.get(p) == null || !states.get(p).state().isOptOut())
-                        .map(p -> new Change(p, ConsentAction.WITHDRAW, null)).toList();
+            List<String> asked = tenant.purposes().stream().distinct().sorted()
+                    .filter(known::contains).filter(p -> !chosen.contains(p)).toList();
+            return queries.notOptedOut(ctx.caller().tenant(), subjectId, asked).flatMap(open -> {
+                List<Change> optOuts = open.stream().map(p -> new Change(p, ConsentAction.WITHDRAW, null)).toList();
                 if (optOuts.isEmpty()) {
                     return Uni.createFrom().nullItem();
                 }

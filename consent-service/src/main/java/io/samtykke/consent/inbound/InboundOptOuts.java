@@ -6,7 +6,6 @@ import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi.ActorRequest;
 import io.samtykke.consent.record.ConsentApi.Change;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
-import io.samtykke.consent.record.ConsentApi.ConsentView;
 import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
 import io.samtykke.consent.record.ConsentApi.SourceRequest;
@@ -23,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,19 +79,11 @@ public class InboundOptOuts {
 
     private Uni<Integer> withdrawFor(Caller caller, String subject, Map<String, Purpose> matching, EvidenceRequest evidence,
                                      String idempotencyKey) {
-        return queries.current(caller.tenant(), subject).flatMap(current -> {
-            Map<String, ConsentView> states = current.consents().stream()
-                    .collect(Collectors.toMap(ConsentView::purpose, Function.identity()));
-            List<Change> changes = new ArrayList<>();
-            for (String key : matching.keySet().stream().sorted().toList()) {
-                ConsentView state = states.get(key);
-                if (state == null || !state.state().isOptOut()) {
-                    changes.add(new Change(key, ConsentAction.WITHDRAW, null));
-                }
-            }
-            if (changes.isEmpty()) {
+        return queries.notOptedOut(caller.tenant(), subject, matching.keySet().stream().sorted().toList()).flatMap(open -> {
+            if (open.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
+            List<Change> changes = open.stream().map(p -> new Change(p, ConsentAction.WITHDRAW, null)).toList();
             return consents.write(subject, new ConsentRequest(changes, evidence, null),
                             new WriteContext(caller, idempotencyKey, null, null, null))
                     .map(result -> changes.size());

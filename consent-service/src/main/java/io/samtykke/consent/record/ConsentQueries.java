@@ -65,6 +65,18 @@ public class ConsentQueries {
         return currentOf(tenant, List.of(subjectId), null).map(m -> m.get(subjectId));
     }
 
+    /**
+     * Those of {@code purposes} the subject is not opted out of (never asked, granted or pending), in their order: what
+     * an opt-out sent again (a STOP, a GPC signal) still has to record, so it records nothing twice.
+     */
+    public Uni<List<String>> notOptedOut(String tenant, String subjectId, List<String> purposes) {
+        return current(tenant, subjectId).map(current -> {
+            java.util.Set<String> optedOut = current.consents().stream().filter(c -> c.state().isOptOut())
+                    .map(ConsentView::purpose).collect(java.util.stream.Collectors.toSet());
+            return purposes.stream().filter(p -> !optedOut.contains(p)).toList();
+        });
+    }
+
     /** Current state of up to {@code maxBatchSubjects} subjects, optionally only some purposes. */
     public Uni<List<SubjectConsents>> batch(String tenant, List<String> subjectIds, List<String> purposes) {
         if (subjectIds == null || subjectIds.isEmpty()) {

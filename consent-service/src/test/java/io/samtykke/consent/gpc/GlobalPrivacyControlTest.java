@@ -39,7 +39,7 @@ class GlobalPrivacyControlTest {
         String s = subject();
         Response first = write(GPC, s, "1", "newsletter");
         first.then().statusCode(201).header("GPC-Opt-Outs", "2");
-        assertEquals(Map.of("newsletter", "GRANTED", "partner-sharing", "WITHDRAWN", "ad-audiences", "WITHDRAWN"), states(GPC, s));
+        assertEquals(Map.of("newsletter", "GRANTED", "partner-sharing", "WITHDRAWN", "ad-audiences", "WITHDRAWN"), GPC.states(s));
         GPC.as("app").get("/v1/subjects/" + s + "/consents").then().header("ETag", first.header("ETag"));
         GPC.as("app").get("/v1/subjects/" + s + "/consents/history?order=desc").then()
                 .body("records[0].action", equalTo("WITHDRAW"))
@@ -58,7 +58,7 @@ class GlobalPrivacyControlTest {
     void anExplicitGrantInTheSameRequestIsThePersonsChoice() {
         String s = subject();
         write(GPC, s, "1", "ad-audiences").then().statusCode(201).header("GPC-Opt-Outs", "1");
-        assertEquals(Map.of("ad-audiences", "GRANTED", "partner-sharing", "WITHDRAWN"), states(GPC, s));
+        assertEquals(Map.of("ad-audiences", "GRANTED", "partner-sharing", "WITHDRAWN"), GPC.states(s));
     }
 
     @Test
@@ -67,14 +67,14 @@ class GlobalPrivacyControlTest {
         for (String header : new String[] {null, "0", "true", "1, 1"}) {
             write(GPC, s, header, "newsletter").then().statusCode(201);
         }
-        assertEquals(Map.of("newsletter", "GRANTED"), states(GPC, s));
+        assertEquals(Map.of("newsletter", "GRANTED"), GPC.states(s));
         Api other = Api.newTenant();
         other.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
         other.purpose("partner-sharing", "NONE", "CONSENT", "MARKETING", false, null);
         Response r = write(other, s, "1", "newsletter");
         r.then().statusCode(201);
         assertNull(r.header("GPC-Opt-Outs"));
-        assertEquals(Map.of("newsletter", "GRANTED"), states(other, s));
+        assertEquals(Map.of("newsletter", "GRANTED"), other.states(s));
     }
 
     private static Response write(Api api, String subject, String gpc, String grant) {
@@ -89,11 +89,5 @@ class GlobalPrivacyControlTest {
 
     private static String subject() {
         return "g-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static Map<String, String> states(Api api, String subject) {
-        List<Map<String, Object>> consents = api.as("app").get("/v1/subjects/" + subject + "/consents").then().statusCode(200)
-                .extract().jsonPath().getList("consents");
-        return consents.stream().collect(Collectors.toMap(c -> (String) c.get("purpose"), c -> (String) c.get("state")));
     }
 }

@@ -58,10 +58,10 @@ class InboundOptOutTest {
                 .body("subjects", equalTo(2)).body("withdrawn", equalTo(4));
 
         assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN", "newsletter", "GRANTED",
-                "push-offers", "GRANTED", "ride-receipts-sms", "GRANTED"), states(anna));
+                "push-offers", "GRANTED", "ride-receipts-sms", "GRANTED"), API.states(anna));
         // the STOP is recorded for every SMS marketing purpose, also one never granted: the person said no to all of them
-        assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), states(annasOtherAccount));
-        assertEquals(Map.of("sms-offers", "GRANTED"), states(bo), "another number is not touched");
+        assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), API.states(annasOtherAccount));
+        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(bo), "another number is not touched");
         API.as("app").get("/v1/subjects/" + anna + "/consents/history?order=desc").then()
                 .body("records[0].action", equalTo("WITHDRAW"))
                 .body("records[0].actor.type", equalTo("SUBJECT"))
@@ -80,14 +80,14 @@ class InboundOptOutTest {
             String number = "+45" + (30_000_000 + Math.abs(s.hashCode() % 9_999_999));
             grant(s, number, "sms-offers");
             sms(Map.of("from", number, "text", keyword)).statusCode(200).body("action", equalTo("WITHDRAWN"));
-            assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), states(s), keyword);
+            assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), API.states(s), keyword);
         }
         String s = subject();
         grant(s, "+4540000009", "sms-offers");
         for (String text : List.of("Thanks!", "START", "please stop", "STOPPED")) {
             sms(Map.of("from", "+4540000009", "text", text)).statusCode(200).body("action", equalTo("IGNORED"));
         }
-        assertEquals(Map.of("sms-offers", "GRANTED"), states(s));
+        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(s));
     }
 
     @Test
@@ -99,9 +99,9 @@ class InboundOptOutTest {
                 .post("/v1/subjects/" + s + "/consents").then().statusCode(201);
         post("/email-unsubscribe", Map.of("address", s.toUpperCase() + "@EXAMPLE.DK", "purposes", List.of("newsletter")))
                 .statusCode(200).body("withdrawn", equalTo(1));
-        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "GRANTED", "sms-offers", "GRANTED"), states(s));
+        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "GRANTED", "sms-offers", "GRANTED"), API.states(s));
         post("/email-unsubscribe", Map.of("address", s + "@example.dk")).statusCode(200).body("withdrawn", equalTo(1));
-        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "WITHDRAWN", "sms-offers", "GRANTED"), states(s));
+        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "WITHDRAWN", "sms-offers", "GRANTED"), API.states(s));
     }
 
     @Test
@@ -131,7 +131,7 @@ class InboundOptOutTest {
         RestAssured.given().contentType(ContentType.JSON).headers(Map.of("webhook-id", id, "webhook-timestamp", "" + now,
                         "webhook-signature", good)).body(body)
                 .post("/v1/inbound/another-tenant/sms").then().statusCode(401).contentType("application/problem+json");
-        assertEquals(Map.of("sms-offers", "GRANTED"), states(s));
+        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(s));
     }
 
     @Test
@@ -143,7 +143,7 @@ class InboundOptOutTest {
         post("/sms", Map.of("from", "not a number", "text", "STOP")).statusCode(400).body("errors[0].pointer", equalTo("/from/value"));
         post("/sms", Map.of("from", "+4560000001", "text", "STOP", "receivedAt", "0000-01-01T00:00:00Z")).statusCode(400);
         signed("/sms", "{\"from\":\"+4560000001\",\"text\":\"STOP\"").statusCode(400).contentType("application/problem+json");
-        assertEquals(Map.of("sms-offers", "GRANTED"), states(s));
+        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(s));
     }
 
     private static ValidatableResponse sms(Map<String, Object> body) {
@@ -179,11 +179,5 @@ class InboundOptOutTest {
         API.as("app").body(Map.of("changes", java.util.Arrays.stream(purposes).map(InboundOptOutTest::grantOf).toList(),
                         "identifiers", List.of(Map.of("type", "PHONE", "value", phone))))
                 .post("/v1/subjects/" + subject + "/consents").then().statusCode(201);
-    }
-
-    private static Map<String, String> states(String subject) {
-        List<Map<String, Object>> consents = API.as("app").get("/v1/subjects/" + subject + "/consents").then().statusCode(200)
-                .extract().jsonPath().getList("consents");
-        return consents.stream().collect(java.util.stream.Collectors.toMap(c -> (String) c.get("purpose"), c -> (String) c.get("state")));
     }
 }
