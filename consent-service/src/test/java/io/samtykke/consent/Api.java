@@ -37,6 +37,17 @@ public final class Api extends TenantClient {
         return api;
     }
 
+    private static final java.util.Map<String, Api> CATALOGUED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A fixed tenant whose catalog {@code catalog} sets up once per test JVM, however many tests ask for it. */
+    public static Api catalogued(String tenant, java.util.function.Consumer<Api> catalog) {
+        return CATALOGUED.computeIfAbsent(tenant, t -> {
+            Api api = new Api(t);
+            catalog.accept(api);
+            return api;
+        });
+    }
+
     /** A fixed tenant, for settings that name a tenant (e.g. a per-tenant rate limit). */
     public static Api tenant(String tenant) {
         return new Api(tenant);

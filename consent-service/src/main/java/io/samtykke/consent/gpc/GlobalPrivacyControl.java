@@ -7,8 +7,8 @@ import io.samtykke.consent.record.ConsentApi.Change;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
 import io.samtykke.consent.record.ConsentApi.SourceRequest;
-import io.samtykke.consent.record.ConsentQueries;
 import io.samtykke.consent.record.ConsentService;
+import io.samtykke.consent.record.OptOutRecorder;
 import io.samtykke.consent.record.WriteContext;
 import io.samtykke.contract.ActorType;
 import io.samtykke.contract.ConsentAction;
@@ -43,10 +43,7 @@ public class GlobalPrivacyControl {
     PurposeService purposes;
 
     @Inject
-    ConsentQueries queries;
-
-    @Inject
-    ConsentService consents;
+    OptOutRecorder optOuts;
 
     /** Records the opt-outs the signal asks for after {@code request} was written; null when none was needed. */
     public Uni<ConsentService.WriteResult> honour(String subjectId, ConsentRequest request, WriteContext ctx) {
@@ -60,21 +57,15 @@ public class GlobalPrivacyControl {
             Set<String> known = catalog.stream().map(p -> p.key).collect(Collectors.toSet());
             List<String> asked = tenant.purposes().stream().distinct().sorted()
                     .filter(known::contains).filter(p -> !chosen.contains(p)).toList();
-            return queries.notOptedOut(ctx.caller().tenant(), subjectId, asked).flatMap(open -> {
-                List<Change> optOuts = open.stream().map(p -> new Change(p, ConsentAction.WITHDRAW, null)).toList();
-                if (optOuts.isEmpty()) {
-                    return Uni.createFrom().nullItem();
-                }
-                EvidenceRequest given = request.evidence();
-                SourceRequest source = given == null || given.source() == null
-                        ? new SourceRequest(null, null, null, "gpc")
-                        : new SourceRequest(given.source().appId(), given.source().platform(), given.source().appVersion(), "gpc");
-                EvidenceRequest evidence = new EvidenceRequest(source, new ActorRequest(ActorType.SUBJECT, null),
-                        given == null ? null : given.language(), null,
-                        given == null ? null : given.ipAddress(), given == null ? null : given.userAgent());
-                WriteContext plain = new WriteContext(ctx.caller(), null, null, ctx.remoteIp(), ctx.userAgent(), ctx.traceparent());
-                return consents.write(subjectId, new ConsentRequest(optOuts, evidence, null), plain);
-            });
+            EvidenceRequest given = request.evidence();
+            SourceRequest source = given == null || given.source() == null
+                    ? new SourceRequest(null, null, null, "gpc")
+                    : new SourceRequest(given.source().appId(), given.source().platform(), given.source().appVersion(), "gpc");
+            EvidenceRequest evidence = new EvidenceRequest(source, new ActorRequest(ActorType.SUBJECT, null),
+                    given == null ? null : given.language(), null,
+                    given == null ? null : given.ipAddress(), given == null ? null : given.userAgent());
+            WriteContext plain = new WriteContext(ctx.caller(), null, null, ctx.remoteIp(), ctx.userAgent(), ctx.traceparent());
+            return optOuts.withdraw(subjectId, asked, evidence, plain);
         });
     }
 }

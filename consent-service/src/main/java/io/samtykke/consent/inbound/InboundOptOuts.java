@@ -4,17 +4,13 @@ import io.samtykke.consent.identifier.IdentifierStore;
 import io.samtykke.consent.purpose.Purpose;
 import io.samtykke.consent.purpose.PurposeService;
 import io.samtykke.consent.record.ConsentApi.ActorRequest;
-import io.samtykke.consent.record.ConsentApi.Change;
-import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
 import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
 import io.samtykke.consent.record.ConsentApi.SourceRequest;
-import io.samtykke.consent.record.ConsentQueries;
-import io.samtykke.consent.record.ConsentService;
+import io.samtykke.consent.record.OptOutRecorder;
 import io.samtykke.consent.record.WriteContext;
 import io.samtykke.contract.ActorType;
 import io.samtykke.contract.Channel;
-import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.PurposeCategory;
 import io.samtykke.kit.security.Caller;
 import io.smallrye.mutiny.Uni;
@@ -48,10 +44,7 @@ public class InboundOptOuts {
     PurposeService purposes;
 
     @Inject
-    ConsentQueries queries;
-
-    @Inject
-    ConsentService consents;
+    OptOutRecorder optOuts;
 
     /**
      * Withdraws, for every owner of {@code identifier}, the marketing purposes on {@code channel} ({@code only}: just
@@ -79,14 +72,8 @@ public class InboundOptOuts {
 
     private Uni<Integer> withdrawFor(Caller caller, String subject, Map<String, Purpose> matching, EvidenceRequest evidence,
                                      String idempotencyKey) {
-        return queries.notOptedOut(caller.tenant(), subject, matching.keySet().stream().sorted().toList()).flatMap(open -> {
-            if (open.isEmpty()) {
-                return Uni.createFrom().item(0);
-            }
-            List<Change> changes = open.stream().map(p -> new Change(p, ConsentAction.WITHDRAW, null)).toList();
-            return consents.write(subject, new ConsentRequest(changes, evidence, null),
-                            new WriteContext(caller, idempotencyKey, null, null, null))
-                    .map(result -> changes.size());
-        });
+        return optOuts.withdraw(subject, matching.keySet().stream().sorted().toList(), evidence,
+                        new WriteContext(caller, idempotencyKey, null, null, null))
+                .map(result -> result == null ? 0 : result.body().records().size());
     }
 }

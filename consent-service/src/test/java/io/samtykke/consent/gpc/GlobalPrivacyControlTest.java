@@ -4,7 +4,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.samtykke.consent.Api;
 import io.samtykke.consent.InboundGatewayResource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,58 +15,52 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-/** A browser's {@code Sec-GPC: 1} on a consent request opts the person out of sale and sharing, where the tenant honours it. */
+/** A browser's {@code Sec-gpc(): 1} on a consent request opts the person out of sale and sharing, where the tenant honours it. */
 @QuarkusTest
 class GlobalPrivacyControlTest {
 
-    private static final Api GPC = Api.tenant(InboundGatewayResource.GPC_TENANT);
-    private static boolean catalogued;
-
-    @BeforeEach
-    synchronized void catalog() {
-        if (catalogued) {
-            return;
-        }
-        catalogued = true;
-        GPC.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
-        GPC.purpose("partner-sharing", "NONE", "CONSENT", "MARKETING", false, null);
-        GPC.purpose("ad-audiences", "DEVICE_ID", "CONSENT", "MARKETING", false, null);
+    private static Api gpc() {
+        return Api.catalogued(InboundGatewayResource.GPC_TENANT, api -> {
+            api.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
+            api.purpose("partner-sharing", "NONE", "CONSENT", "MARKETING", false, null);
+            api.purpose("ad-audiences", "DEVICE_ID", "CONSENT", "MARKETING", false, null);
+        });
     }
 
     @Test
     void theSignalWithdrawsSaleAndSharingOnceWithTheSignalAsEvidence() {
         String s = subject();
-        Response first = write(GPC, s, "1", "newsletter");
+        Response first = write(gpc(), s, "1", "newsletter");
         first.then().statusCode(201).header("GPC-Opt-Outs", "2");
-        assertEquals(Map.of("newsletter", "GRANTED", "partner-sharing", "WITHDRAWN", "ad-audiences", "WITHDRAWN"), GPC.states(s));
-        GPC.as("app").get("/v1/subjects/" + s + "/consents").then().header("ETag", first.header("ETag"));
-        GPC.as("app").get("/v1/subjects/" + s + "/consents/history?order=desc").then()
+        assertEquals(Map.of("newsletter", "GRANTED", "partner-sharing", "WITHDRAWN", "ad-audiences", "WITHDRAWN"), gpc().states(s));
+        gpc().as("app").get("/v1/subjects/" + s + "/consents").then().header("ETag", first.header("ETag"));
+        gpc().as("app").get("/v1/subjects/" + s + "/consents/history?order=desc").then()
                 .body("records[0].action", equalTo("WITHDRAW"))
                 .body("records[0].source.collectionPoint", equalTo("gpc"))
                 .body("records[0].source.appId", equalTo("web-shop"))
                 .body("records[0].actor.type", equalTo("SUBJECT"));
 
-        long before = GPC.records(s);
-        Response again = write(GPC, s, "1", "newsletter");
+        long before = gpc().records(s);
+        Response again = write(gpc(), s, "1", "newsletter");
         again.then().statusCode(201);
         assertNull(again.header("GPC-Opt-Outs"), "nothing left to opt out of");
-        assertEquals(before + 1, GPC.records(s), "only the request's own record: the signal is not recorded twice");
+        assertEquals(before + 1, gpc().records(s), "only the request's own record: the signal is not recorded twice");
     }
 
     @Test
     void anExplicitGrantInTheSameRequestIsThePersonsChoice() {
         String s = subject();
-        write(GPC, s, "1", "ad-audiences").then().statusCode(201).header("GPC-Opt-Outs", "1");
-        assertEquals(Map.of("ad-audiences", "GRANTED", "partner-sharing", "WITHDRAWN"), GPC.states(s));
+        write(gpc(), s, "1", "ad-audiences").then().statusCode(201).header("GPC-Opt-Outs", "1");
+        assertEquals(Map.of("ad-audiences", "GRANTED", "partner-sharing", "WITHDRAWN"), gpc().states(s));
     }
 
     @Test
     void noSignalAnotherValueOrATenantThatDoesNotHonourItChangesNothingMore() {
         String s = subject();
         for (String header : new String[] {null, "0", "true", "1, 1"}) {
-            write(GPC, s, header, "newsletter").then().statusCode(201);
+            write(gpc(), s, header, "newsletter").then().statusCode(201);
         }
-        assertEquals(Map.of("newsletter", "GRANTED"), GPC.states(s));
+        assertEquals(Map.of("newsletter", "GRANTED"), gpc().states(s));
         Api other = Api.newTenant();
         other.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
         other.purpose("partner-sharing", "NONE", "CONSENT", "MARKETING", false, null);

@@ -7,7 +7,6 @@ import io.restassured.response.ValidatableResponse;
 import io.samtykke.consent.Api;
 import io.samtykke.consent.InboundGatewayResource;
 import io.samtykke.kit.webhook.WebhookSignature;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -26,22 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class InboundOptOutTest {
 
-    private static final Api API = Api.tenant(InboundGatewayResource.TENANT);
-
-    private static boolean catalogued;
-
-    /** The tenant's catalog, once (the tenant is fixed: its gateway secret is a setting). */
-    @BeforeEach
-    synchronized void catalog() {
-        if (catalogued) {
-            return;
-        }
-        catalogued = true;
-        API.purpose("sms-offers", "SMS", "CONSENT", "MARKETING", false, null);
-        API.purpose("sms-news", "SMS", "CONSENT", "MARKETING", false, null);
-        API.purpose("ride-receipts-sms", "SMS", "CONTRACT", "SERVICE_MESSAGES", false, null);
-        API.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
-        API.purpose("push-offers", "PUSH", "CONSENT", "MARKETING", false, null);
+    private static Api api() {
+        return Api.catalogued(InboundGatewayResource.TENANT, api -> {
+            api.purpose("sms-offers", "SMS", "CONSENT", "MARKETING", false, null);
+            api.purpose("sms-news", "SMS", "CONSENT", "MARKETING", false, null);
+            api.purpose("ride-receipts-sms", "SMS", "CONTRACT", "SERVICE_MESSAGES", false, null);
+            api.purpose("newsletter", "EMAIL", "CONSENT", "MARKETING", false, null);
+            api.purpose("push-offers", "PUSH", "CONSENT", "MARKETING", false, null);
+        });
     }
 
     @Test
@@ -58,19 +49,19 @@ class InboundOptOutTest {
                 .body("subjects", equalTo(2)).body("withdrawn", equalTo(4));
 
         assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN", "newsletter", "GRANTED",
-                "push-offers", "GRANTED", "ride-receipts-sms", "GRANTED"), API.states(anna));
+                "push-offers", "GRANTED", "ride-receipts-sms", "GRANTED"), api().states(anna));
         // the STOP is recorded for every SMS marketing purpose, also one never granted: the person said no to all of them
-        assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), API.states(annasOtherAccount));
-        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(bo), "another number is not touched");
-        API.as("app").get("/v1/subjects/" + anna + "/consents/history?order=desc").then()
+        assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), api().states(annasOtherAccount));
+        assertEquals(Map.of("sms-offers", "GRANTED"), api().states(bo), "another number is not touched");
+        api().as("app").get("/v1/subjects/" + anna + "/consents/history?order=desc").then()
                 .body("records[0].action", equalTo("WITHDRAW"))
                 .body("records[0].actor.type", equalTo("SUBJECT"))
                 .body("records[0].source.appId", equalTo("sms-gateway"))
                 .body("records[0].source.collectionPoint", equalTo("sms-reply/STOP"));
 
-        long before = API.records(anna);
+        long before = api().records(anna);
         sms(Map.of("from", "+4520000001", "text", "STOPP")).statusCode(200).body("withdrawn", equalTo(0));
-        assertEquals(before, API.records(anna), "a second STOP (or the gateway's retry) records nothing twice");
+        assertEquals(before, api().records(anna), "a second STOP (or the gateway's retry) records nothing twice");
     }
 
     @Test
@@ -80,28 +71,28 @@ class InboundOptOutTest {
             String number = "+45" + (30_000_000 + Math.abs(s.hashCode() % 9_999_999));
             grant(s, number, "sms-offers");
             sms(Map.of("from", number, "text", keyword)).statusCode(200).body("action", equalTo("WITHDRAWN"));
-            assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), API.states(s), keyword);
+            assertEquals(Map.of("sms-offers", "WITHDRAWN", "sms-news", "WITHDRAWN"), api().states(s), keyword);
         }
         String s = subject();
         grant(s, "+4540000009", "sms-offers");
         for (String text : List.of("Thanks!", "START", "please stop", "STOPPED")) {
             sms(Map.of("from", "+4540000009", "text", text)).statusCode(200).body("action", equalTo("IGNORED"));
         }
-        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(s));
+        assertEquals(Map.of("sms-offers", "GRANTED"), api().states(s));
     }
 
     @Test
     void anEmailUnsubscribeWithdrawsEmailMarketingOrTheNamedPurposes() {
         String s = subject();
-        API.purpose("offers-mail", "EMAIL", "CONSENT", "MARKETING", false, null);
-        API.as("app").body(Map.of("changes", List.of(grantOf("newsletter"), grantOf("offers-mail"), grantOf("sms-offers")),
+        api().purpose("offers-mail", "EMAIL", "CONSENT", "MARKETING", false, null);
+        api().as("app").body(Map.of("changes", List.of(grantOf("newsletter"), grantOf("offers-mail"), grantOf("sms-offers")),
                         "identifiers", List.of(Map.of("type", "EMAIL", "value", s + "@example.dk"))))
                 .post("/v1/subjects/" + s + "/consents").then().statusCode(201);
         post("/email-unsubscribe", Map.of("address", s.toUpperCase() + "@EXAMPLE.DK", "purposes", List.of("newsletter")))
                 .statusCode(200).body("withdrawn", equalTo(1));
-        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "GRANTED", "sms-offers", "GRANTED"), API.states(s));
+        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "GRANTED", "sms-offers", "GRANTED"), api().states(s));
         post("/email-unsubscribe", Map.of("address", s + "@example.dk")).statusCode(200).body("withdrawn", equalTo(1));
-        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "WITHDRAWN", "sms-offers", "GRANTED"), API.states(s));
+        assertEquals(Map.of("newsletter", "WITHDRAWN", "offers-mail", "WITHDRAWN", "sms-offers", "GRANTED"), api().states(s));
     }
 
     @Test
@@ -131,7 +122,7 @@ class InboundOptOutTest {
         RestAssured.given().contentType(ContentType.JSON).headers(Map.of("webhook-id", id, "webhook-timestamp", "" + now,
                         "webhook-signature", good)).body(body)
                 .post("/v1/inbound/another-tenant/sms").then().statusCode(401).contentType("application/problem+json");
-        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(s));
+        assertEquals(Map.of("sms-offers", "GRANTED"), api().states(s));
     }
 
     @Test
@@ -143,7 +134,7 @@ class InboundOptOutTest {
         post("/sms", Map.of("from", "not a number", "text", "STOP")).statusCode(400).body("errors[0].pointer", equalTo("/from/value"));
         post("/sms", Map.of("from", "+4560000001", "text", "STOP", "receivedAt", "0000-01-01T00:00:00Z")).statusCode(400);
         signed("/sms", "{\"from\":\"+4560000001\",\"text\":\"STOP\"").statusCode(400).contentType("application/problem+json");
-        assertEquals(Map.of("sms-offers", "GRANTED"), API.states(s));
+        assertEquals(Map.of("sms-offers", "GRANTED"), api().states(s));
     }
 
     private static ValidatableResponse sms(Map<String, Object> body) {
@@ -176,7 +167,7 @@ class InboundOptOutTest {
     }
 
     private static void grant(String subject, String phone, String... purposes) {
-        API.as("app").body(Map.of("changes", java.util.Arrays.stream(purposes).map(InboundOptOutTest::grantOf).toList(),
+        api().as("app").body(Map.of("changes", java.util.Arrays.stream(purposes).map(InboundOptOutTest::grantOf).toList(),
                         "identifiers", List.of(Map.of("type", "PHONE", "value", phone))))
                 .post("/v1/subjects/" + subject + "/consents").then().statusCode(201);
     }
