@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
-import io.samtykke.contract.ConsentEvent;
-import io.samtykke.contract.EventJson;
 import io.samtykke.kit.db.DatabaseConnections;
 import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.kit.outbox.OutboxRelay;
@@ -21,7 +19,8 @@ import java.util.Map;
 
 /**
  * consent-service's outbox relay: the service kit's {@link OutboxRelay} over the {@code outbox} table, each row
- * published as its {@link KafkaRecords} (events, opt-outs when it is one, state), after the consent topics exist.
+ * published as its {@link KafkaRecords} (consent events: events, opt-outs when it is one, state; subject events: subject
+ * events, opt-outs for the objection), after the topics exist.
  */
 @ApplicationScoped
 public class ConsentOutboxRelay {
@@ -55,7 +54,7 @@ public class ConsentOutboxRelay {
                         OutboxSlots.COUNT, outbox.batchSize(), outbox.pollInterval(), outbox.stuckAfter()),
                 vertx, pool,
                 connections.options(), kafka,
-                row -> KafkaRecords.of(EventJson.read(row.payload(), ConsentEvent.class), row.traceparent()),
+                row -> KafkaRecords.ofRow(row.eventType(), row.payload(), row.traceparent()),
                 () -> TopicSetup.ensureTopics(kafka, outbox.topicPartitions(), outbox.topicReplicationFactor()),
                 metrics);
         if (outbox.relayEnabled()) {
