@@ -92,6 +92,17 @@ public final class CloudEventHeaders {
     }
 
     /**
+     * The headers of a subject event: {@code id} = eventId, {@code type} from its change, {@code time} = occurredAt,
+     * {@code subjectseq} = its own subject-event sequence, {@code dataschema} = {@link Schemas#SUBJECT_EVENT}, and no
+     * {@code subject} (it concerns the person as a whole, no single purpose). The same headers go with an objection on
+     * {@link Topics#SUBJECT_EVENTS} and {@link Topics#CONSENT_OPTOUTS}.
+     */
+    public static Map<String, byte[]> forSubjectEvent(SubjectEvent event, String source, String traceparent) {
+        return of(event.eventId(), source, event.change().type(), event.occurredAt(), null, event.tenantId(),
+                event.subjectId(), event.subjectSeq(), Schemas.SUBJECT_EVENT, traceparent);
+    }
+
+    /**
      * The headers of one event, in a stable order (the SDK's). {@code traceparent} and {@code dataSchema} may be null (then omitted).
      *
      * @param subject the CloudEvents subject: the purpose key for consent events

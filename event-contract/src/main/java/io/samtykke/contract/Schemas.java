@@ -17,6 +17,8 @@ public final class Schemas {
     public static final String CONFIRMATION_REQUEST = BASE + "confirmation-request.v1.json";
     /** Payload of {@link Topics#PREFERENCE_EVENTS}: {@link PreferenceEvent}. */
     public static final String PREFERENCE_EVENT = BASE + "preference-event.v1.json";
+    /** Payload of {@link Topics#SUBJECT_EVENTS}, and of objections on {@link Topics#CONSENT_OPTOUTS}: {@link SubjectEvent}. */
+    public static final String SUBJECT_EVENT = BASE + "subject-event.v1.json";
 
     /** Classpath folder of the schema files; a schema's resource is this plus the last segment of its id. */
     public static final String RESOURCE_FOLDER = "schemas/";
@@ -28,7 +30,8 @@ public final class Schemas {
             Topics.CONSENT_OPTOUTS, CONSENT_EVENT,
             Topics.CONSENT_STATE, CONSENT_STATE,
             Topics.CONSENT_CONFIRMATIONS, CONFIRMATION_REQUEST,
-            Topics.PREFERENCE_EVENTS, PREFERENCE_EVENT);
+            Topics.PREFERENCE_EVENTS, PREFERENCE_EVENT,
+            Topics.SUBJECT_EVENTS, SUBJECT_EVENT);
 
     private Schemas() {
     }
@@ -41,8 +44,15 @@ public final class Schemas {
         return RESOURCE_FOLDER + schemaId.substring(BASE.length());
     }
 
-    /** The schema of the payloads on {@code topic}, or null for a topic without a published payload yet. */
-    public static String forTopic(String topic) {
+    /**
+     * The schema of a record's payload, chosen by its topic and {@code ce_type}: a subject event ({@code io.samtykke.subject.*})
+     * on the opt-outs topic is a {@link SubjectEvent}, everything else there a {@link ConsentEvent}. Null for a topic
+     * without a published payload.
+     */
+    public static String forRecord(String topic, String ceType) {
+        if (Topics.CONSENT_OPTOUTS.equals(topic) && SubjectEventType.isSubjectType(ceType)) {
+            return SUBJECT_EVENT;
+        }
         return BY_TOPIC.get(topic);
     }
 }

@@ -108,6 +108,7 @@ class AsyncApiDocumentTest {
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONSENT_STATE)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.PREFERENCE_EVENT)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONFIRMATION_REQUEST)));
+        assertTrue(refs.contains("./" + Schemas.resource(Schemas.SUBJECT_EVENT)));
     }
 
     @Test
@@ -116,10 +117,23 @@ class AsyncApiDocumentTest {
         Set<String> optOuts = Arrays.stream(ConsentEventType.values()).filter(ConsentEventType::isOptOut)
                 .map(ConsentEventType::type).collect(Collectors.toSet());
         assertEquals(all, typesOf(channel(Topics.CONSENT_EVENTS)));
-        assertEquals(optOuts, typesOf(channel(Topics.CONSENT_OPTOUTS)));
+        Arrays.stream(SubjectEventType.values()).filter(SubjectEventType::isOptOut).map(SubjectEventType::type)
+                .forEach(optOuts::add);
+        assertEquals(optOuts, typesOf(channel(Topics.CONSENT_OPTOUTS)), "consent and person-wide opt-outs");
         assertEquals(Set.of(ConsentStateSnapshot.TYPE), typesOf(channel(Topics.CONSENT_STATE)));
         assertEquals(Set.of(PreferenceEvent.TYPE), typesOf(channel(Topics.PREFERENCE_EVENTS)));
         assertEquals(Set.of(ConfirmationRequest.TYPE), typesOf(channel(Topics.CONSENT_CONFIRMATIONS)));
+        assertEquals(Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).collect(Collectors.toSet()),
+                typesOf(channel(Topics.SUBJECT_EVENTS)));
+    }
+
+    @Test
+    void theSubjectHeaderSchemaListsEverySubjectTypeAndOnlyThose() {
+        Set<String> listed = new HashSet<>();
+        doc.at("/components/schemas/SubjectEventHeaders/properties/ce_type/enum").forEach(t -> listed.add(t.asText()));
+        assertEquals(Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).collect(Collectors.toSet()), listed);
+        listed.forEach(t -> assertTrue(SubjectEventType.isSubjectType(t), t));
+        Arrays.stream(ConsentEventType.values()).forEach(t -> assertFalse(SubjectEventType.isSubjectType(t.type()), t.type()));
     }
 
     @Test
@@ -143,11 +157,14 @@ class AsyncApiDocumentTest {
         Map<String, Set<String>> sends = operations("send");
         Map<String, Set<String>> receives = operations("receive");
         assertEquals(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE, Topics.PREFERENCE_EVENTS,
-                Topics.CONSENT_CONFIRMATIONS), sends.keySet());
+                Topics.CONSENT_CONFIRMATIONS, Topics.SUBJECT_EVENTS), sends.keySet());
         assertFalse(String.join(" ", receives.getOrDefault(Topics.CONSENT_CONFIRMATIONS, Set.of())).contains("audit-service"),
                 "the confirmation tokens are secrets of the person: audit-service does not archive them");
         assertTrue(String.join(" ", sends.get(Topics.PREFERENCE_EVENTS)).contains("preference-service"));
+        assertTrue(String.join(" ", sends.get(Topics.SUBJECT_EVENTS)).contains("consent-service"));
         assertTrue(receives.containsKey(Topics.PREFERENCE_EVENTS));
+        String subjectConsumers = String.join(" ", receives.get(Topics.SUBJECT_EVENTS));
+        assertTrue(subjectConsumers.contains("audit-service") && subjectConsumers.contains("preference-service"), subjectConsumers);
         assertTrue(receives.keySet().containsAll(Set.of(Topics.CONSENT_EVENTS, Topics.CONSENT_OPTOUTS, Topics.CONSENT_STATE)));
         String consumers = String.join(" ", receives.values().stream().flatMap(Set::stream).toList());
         assertTrue(consumers.contains("audit-service") && consumers.contains("preference-service")
@@ -161,13 +178,12 @@ class AsyncApiDocumentTest {
     }
 
     @Test
-    void channelsNotYetProducedAreMarkedAndNobodySendsOnThem() {
-        for (String topic : List.of(Topics.SUBJECT_EVENTS)) {
-            JsonNode channel = channel(topic);
-            assertEquals("not-yet-produced", channel.at("/tags/0/name").asText(), topic);
-            assertEquals(0, channel.path("messages").size(), topic);
-            assertFalse(operations("send").containsKey(topic), topic);
-        }
+    void everyChannelIsProducedAndOnlyTheTombstoneIsStillReserved() {
+        doc.path("channels").forEach(channel -> {
+            assertFalse(channel.path("tags").toString().contains("not-yet-produced"), channel.path("address").asText());
+            assertTrue(operations("send").containsKey(channel.path("address").asText()), channel.path("address").asText());
+        });
+        assertEquals("not-yet-produced", doc.at("/components/messages/ConsentStateTombstone/tags/0/name").asText());
     }
 
     @Test
@@ -199,6 +215,24 @@ class AsyncApiDocumentTest {
         ObjectNode confirmation = json(CloudEventHeaders.forConfirmationRequest(SampleEvents.confirmationRequest(),
                 "/samtykke/consent-service", null));
         assertEquals(List.of(), violations("/components/messages/ConfirmationRequested/headers", confirmation));
+        for (SubjectEventType type : SubjectEventType.values()) {
+            ObjectNode subject = json(CloudEventHeaders.forSubjectEvent(SampleEvents.subjectEvent(type), "/samtykke/consent-service",
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+            assertEquals(List.of(), violations(messagePointer(type.type()) + "/headers", subject), type.type());
+        }
+    }
+
+    @Test
+    void theSubjectHeaderSchemaRejectsAPurposeSubjectAndOtherTypes() {
+        String objected = messagePointer(SubjectEventType.OBJECTED.type()) + "/headers";
+        ObjectNode good = json(CloudEventHeaders.forSubjectEvent(SampleEvents.subjectEvent(SubjectEventType.OBJECTED),
+                "/samtykke/consent-service", null));
+        assertEquals(List.of(), violations(objected, good));
+        assertRejected(objected, good, h -> h.put("ce_subject", "newsletter"), "ce_subject");
+        assertRejected(objected, good, h -> h.put("ce_type", SubjectEventType.RESTRICTED.type()), "ce_type");
+        assertRejected(objected, good, h -> h.put("ce_type", ConsentEventType.OBJECTED.type()), "ce_type");
+        assertRejected(objected, good, h -> h.put("ce_dataschema", Schemas.CONSENT_EVENT), "ce_dataschema");
+        assertRejected(objected, good, h -> h.remove("ce_subjectseq"), "ce_subjectseq");
     }
 
     @Test

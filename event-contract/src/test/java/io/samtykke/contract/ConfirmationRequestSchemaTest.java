@@ -44,6 +44,6 @@ class ConfirmationRequestSchemaTest {
 
     @Test
     void theTopicNamesItsSchema() {
-        assertEquals(Schemas.CONFIRMATION_REQUEST, Schemas.forTopic(Topics.CONSENT_CONFIRMATIONS));
+        assertEquals(Schemas.CONFIRMATION_REQUEST, Schemas.forRecord(Topics.CONSENT_CONFIRMATIONS, ConfirmationRequest.TYPE));
     }
 }

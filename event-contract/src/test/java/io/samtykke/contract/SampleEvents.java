@@ -3,6 +3,7 @@ package io.samtykke.contract;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /** Realistic payloads built the way a producer builds them. */
@@ -83,6 +84,33 @@ final class SampleEvents {
         return new ConsentStateSnapshot("acme", "user-42", "newsletter", ConsentState.GRANTED, 1,
                 UUID.fromString("3f0c6a52-8a1e-4b59-9a43-2f1f5c7d9e01"), "3",
                 OCCURRED.plusMillis(412), Instant.parse("2027-04-02T09:15:00Z"));
+    }
+
+    /** A subject event of this type, shaped as consent-service writes it: scope on objections, request on request steps. */
+    static SubjectEvent subjectEvent(SubjectEventType type) {
+        boolean objection = type == SubjectEventType.OBJECTED || type == SubjectEventType.OBJECTION_WITHDRAWN;
+        SubjectRequestStatus status = switch (type) {
+            case REQUEST_STARTED -> SubjectRequestStatus.IN_PROGRESS;
+            case REQUEST_EXTENDED -> SubjectRequestStatus.EXTENDED;
+            case REQUEST_COMPLETED, RESTRICTED -> SubjectRequestStatus.COMPLETED;
+            case REQUEST_REJECTED -> SubjectRequestStatus.REJECTED;
+            default -> SubjectRequestStatus.RECEIVED;
+        };
+        Instant received = Instant.parse("2026-01-31T09:00:00Z");
+        SubjectEvent.Request request = type.isRequestStep() || type == SubjectEventType.RESTRICTED
+                ? new SubjectEvent.Request(UUID.fromString("7e3f5c9a-4d6f-4a0b-9c2d-3e4f5a6b7c8d"),
+                type == SubjectEventType.RESTRICTED ? SubjectRequestType.RESTRICTION : SubjectRequestType.ACCESS, status, received,
+                type == SubjectEventType.REQUEST_EXTENDED ? Instant.parse("2026-04-30T09:00:00Z") : Instant.parse("2026-02-28T09:00:00Z"),
+                type == SubjectEventType.REQUEST_EXTENDED ? 2 : null)
+                : null;
+        boolean reasoned = Set.of(SubjectEventType.REQUEST_EXTENDED, SubjectEventType.REQUEST_COMPLETED,
+                SubjectEventType.REQUEST_REJECTED, SubjectEventType.RESTRICTED, SubjectEventType.RESTRICTION_LIFTED).contains(type);
+        return new SubjectEvent(UUID.fromString("5c1f3a7e-2b4d-4e8f-9a0b-1c2d3e4f5a6b"), "mobiplus", "user-42", 3, type,
+                objection ? SubjectEvent.Scope.DIRECT_MARKETING : null, request,
+                reasoned ? "the person contests the accuracy of their address" : null,
+                new ConsentEvent.Evidence(new ConsentEvent.Source("mobiplus-app", "ANDROID", "7.0.1", "privacy-settings"),
+                        new ConsentEvent.Actor(ActorType.SUBJECT, "user-42"), "sv", "192.0.2.0/24", "MobiPlus/7.0.1"),
+                OCCURRED, OCCURRED.plusMillis(32));
     }
 
     /** A preference change with every optional field present. */

@@ -7,6 +7,8 @@ import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.SubjectEvent;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.Topics;
 import io.samtykke.testsupport.KafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,6 +64,35 @@ public final class ConsentLedger {
                 e.eventId(), e.notice() == null ? null : e.notice().version(), e.recordedAt(), e.expiresAt());
         send(Topics.CONSENT_STATE, s.key(), EventJson.write(s).getBytes(StandardCharsets.UTF_8),
                 CloudEventHeaders.forSnapshot(s, UUID.randomUUID(), "/samtykke/consent-service", e.recordedAt(), null));
+        producer().flush();
+    }
+
+    private static final Map<String, AtomicLong> SUBJECT_SEQ = new ConcurrentHashMap<>();
+
+    /**
+     * A subject event (objection, restriction, their end) as consent-service publishes it: the subject events topic (and
+     * the opt-outs topic for the objection), numbered by the person's own subject-event sequence.
+     */
+    public static SubjectEvent recordSubject(String tenant, String subjectId, SubjectEventType change) {
+        long seq = SUBJECT_SEQ.computeIfAbsent(tenant + "/" + subjectId, k -> new AtomicLong()).incrementAndGet();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        boolean objection = change == SubjectEventType.OBJECTED || change == SubjectEventType.OBJECTION_WITHDRAWN;
+        boolean restriction = change == SubjectEventType.RESTRICTED || change == SubjectEventType.RESTRICTION_LIFTED;
+        SubjectEvent e = new SubjectEvent(UUID.randomUUID(), tenant, subjectId, seq, change,
+                objection ? SubjectEvent.Scope.DIRECT_MARKETING : null, null, restriction ? "the person contests their data" : null,
+                new ConsentEvent.Evidence(null, new ConsentEvent.Actor(ActorType.SUBJECT, subjectId), null, null, null), now, now);
+        publish(e);
+        return e;
+    }
+
+    /** Publishes a subject event's records, the way consent-service's KafkaRecords maps them (again, for a redelivery). */
+    public static void publish(SubjectEvent e) {
+        byte[] payload = EventJson.write(e).getBytes(StandardCharsets.UTF_8);
+        Map<String, byte[]> headers = CloudEventHeaders.forSubjectEvent(e, "/samtykke/consent-service", null);
+        send(Topics.SUBJECT_EVENTS, e.partitionKey(), payload, headers);
+        if (e.change().isOptOut()) {
+            send(Topics.CONSENT_OPTOUTS, e.partitionKey(), payload, headers);
+        }
         producer().flush();
     }
 

@@ -22,6 +22,8 @@ import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Schemas;
+import io.samtykke.contract.SubjectEvent;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -59,6 +61,7 @@ public final class EventContract {
     private static final String STATE_HEADERS = ASYNCAPI + "#/components/schemas/ConsentStateHeaders";
     private static final String PREFERENCE_HEADERS = ASYNCAPI + "#/components/schemas/PreferenceEventHeaders";
     private static final String CLOUD_EVENT_HEADERS = ASYNCAPI + "#/components/schemas/CloudEventHeaders";
+    private static final String SUBJECT_HEADERS = ASYNCAPI + "#/components/schemas/SubjectEventHeaders";
 
     private EventContract() {
     }
@@ -114,6 +117,22 @@ public final class EventContract {
         return EventJson.read(assertValid(record).getData().toBytes(), PreferenceEvent.class);
     }
 
+    /**
+     * Asserts {@link #assertValid} for a record of the subject events topic, or a person-wide opt-out (an objection) on
+     * the opt-outs topic, and returns its payload.
+     */
+    public static SubjectEvent assertSubjectEvent(ConsumerRecord<String, ?> record) {
+        if (!Topics.SUBJECT_EVENTS.equals(record.topic()) && !Topics.CONSENT_OPTOUTS.equals(record.topic())) {
+            throw new AssertionError("expected a record of " + Topics.SUBJECT_EVENTS + " or " + Topics.CONSENT_OPTOUTS
+                    + ", got one of " + record.topic());
+        }
+        CloudEvent event = assertValid(record);
+        if (!SubjectEventType.isSubjectType(event.getType())) {
+            throw new AssertionError("expected a subject event, got " + event.getType() + " on " + record.topic());
+        }
+        return EventJson.read(event.getData().toBytes(), SubjectEvent.class);
+    }
+
     /** One record's check; collects violations instead of stopping at the first. */
     private static final class Check {
 
@@ -130,9 +149,11 @@ public final class EventContract {
             boolean stateTopic = Topics.CONSENT_STATE.equals(topic);
             boolean preferenceTopic = Topics.PREFERENCE_EVENTS.equals(topic);
             boolean confirmationTopic = Topics.CONSENT_CONFIRMATIONS.equals(topic);
-            if (!consentTopic && !stateTopic && !preferenceTopic && !confirmationTopic) {
-                violations.add("topic " + topic + " has no published payload contract (the AsyncAPI document marks"
-                        + " subject events as not yet produced)");
+            // a subject event: on its own topic, or a person-wide opt-out on the opt-outs topic (told apart by ce_type)
+            boolean subjectEvent = Topics.SUBJECT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic)
+                    && SubjectEventType.isSubjectType(rawHeader(CloudEventHeaders.TYPE));
+            if (!consentTopic && !stateTopic && !preferenceTopic && !confirmationTopic && !subjectEvent) {
+                violations.add("topic " + topic + " has no published payload contract");
                 return null;
             }
             byte[] value = valueBytes();
@@ -146,7 +167,8 @@ public final class EventContract {
 
             Map<String, String> headers = checkRawHeaders(record.headers());
             validate("header", stateTopic ? STATE_HEADERS : preferenceTopic ? PREFERENCE_HEADERS
-                    : confirmationTopic ? CLOUD_EVENT_HEADERS : EVENT_HEADERS, headersAsJson(headers).toString());
+                    : confirmationTopic ? CLOUD_EVENT_HEADERS : subjectEvent ? SUBJECT_HEADERS : EVENT_HEADERS,
+                    headersAsJson(headers).toString());
 
             CloudEvent event;
             try {
@@ -155,7 +177,7 @@ public final class EventContract {
                 violations.add("the CloudEvents SDK cannot read the record as a binary-mode CloudEvent: " + e.getMessage());
                 return null;
             }
-            checkAttributes(event, !preferenceTopic);
+            checkAttributes(event, preferenceTopic ? "a preference change" : subjectEvent ? "a subject event" : null);
             if (value == null || value.length == 0) {
                 violations.add("the record has no payload" + (stateTopic ? " (tombstones carry no ce_* headers)" : ""));
                 return event;
@@ -163,6 +185,15 @@ public final class EventContract {
             String schema;
             if (stateTopic) {
                 schema = Schemas.CONSENT_STATE;
+            } else if (subjectEvent) {
+                SubjectEventType type = subjectType(event.getType());
+                if (type == null) {
+                    return event;
+                }
+                if (Topics.CONSENT_OPTOUTS.equals(topic) && !type.isOptOut()) {
+                    violations.add("ce_type " + type.type() + " is not an opt-out and does not belong on " + topic);
+                }
+                schema = Schemas.SUBJECT_EVENT;
             } else if (preferenceTopic) {
                 if (!PreferenceEvent.TYPE.equals(event.getType())) {
                     violations.add("ce_type " + event.getType() + " is not " + PreferenceEvent.TYPE);
@@ -191,6 +222,8 @@ public final class EventContract {
             if (violations.size() == before) {
                 if (stateTopic) {
                     checkAgainstPayload(event, EventJson.read(value, ConsentStateSnapshot.class));
+                } else if (subjectEvent) {
+                    checkAgainstPayload(event, EventJson.read(value, SubjectEvent.class));
                 } else if (preferenceTopic) {
                     checkAgainstPayload(event, EventJson.read(value, PreferenceEvent.class));
                 } else if (confirmationTopic) {
@@ -211,6 +244,11 @@ public final class EventContract {
                 return s.getBytes(StandardCharsets.UTF_8);
             }
             throw new IllegalArgumentException("record values must be byte[] or String, got " + value.getClass().getName());
+        }
+
+        private String rawHeader(String name) {
+            Header h = record.headers().lastHeader(name);
+            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
         }
 
         private boolean hasCloudEventHeaders() {
@@ -261,8 +299,12 @@ public final class EventContract {
             return headers;
         }
 
-        /** @param purposeSubject whether ce_subject must name a purpose (consent topics) or be absent (preference events) */
-        private void checkAttributes(CloudEvent event, boolean purposeSubject) {
+        /**
+         * @param withoutPurpose null when ce_subject must name a purpose (consent topics), else what kind of event carries
+         *                       none (preference events, subject events)
+         */
+        private void checkAttributes(CloudEvent event, String withoutPurpose) {
+            boolean purposeSubject = withoutPurpose == null;
             if (event.getSpecVersion() != SpecVersion.V1) {
                 violations.add("specversion is " + event.getSpecVersion() + ", expected 1.0");
             }
@@ -273,7 +315,8 @@ public final class EventContract {
                 violations.add("attribute subject (ce_subject) is missing");
             }
             if (!purposeSubject && event.getSubject() != null) {
-                violations.add("attribute subject (ce_subject) is " + event.getSubject() + "; a preference change concerns no purpose");
+                violations.add("attribute subject (ce_subject) is " + event.getSubject() + "; " + withoutPurpose
+                        + " concerns no purpose");
             }
             if (!CloudEventHeaders.CONTENT_TYPE.equals(event.getDataContentType())) {
                 violations.add("datacontenttype (Kafka header content-type) is " + event.getDataContentType()
@@ -314,6 +357,25 @@ public final class EventContract {
             same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
             same("ce_type", event.getType(), payload.eventType().type(), "the type of state " + payload.state());
             same("ce_subject", event.getSubject(), payload.purpose(), "purpose");
+            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
+            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
+            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            sameInstant("ce_time", event, payload.occurredAt(), "occurredAt");
+        }
+
+        private SubjectEventType subjectType(String type) {
+            try {
+                return SubjectEventType.fromType(type);
+            } catch (IllegalArgumentException e) {
+                violations.add("ce_type " + type + " is not a subject event type; expected one of "
+                        + Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).toList());
+                return null;
+            }
+        }
+
+        private void checkAgainstPayload(CloudEvent event, SubjectEvent payload) {
+            same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
+            same("ce_type", event.getType(), payload.change().type(), "the type of change " + payload.change());
             same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
             same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
             same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");

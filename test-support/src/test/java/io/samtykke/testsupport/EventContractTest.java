@@ -17,6 +17,8 @@ import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Preferences;
 import io.samtykke.contract.PurposeCategory;
 import io.samtykke.contract.Schemas;
+import io.samtykke.contract.SubjectEvent;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -215,7 +217,7 @@ class EventContractTest {
         ConsumerRecord<String, byte[]> empty = new ConsumerRecord<>(good.topic(), 0, 0, good.key(), null);
         good.headers().forEach(empty.headers()::add);
         assertViolation(empty, "the record has no payload");
-        assertViolation(new ConsumerRecord<>(Topics.SUBJECT_EVENTS, 0, 0, "acme/user-42", new byte[] {'{', '}'}),
+        assertViolation(new ConsumerRecord<>("samtykke.elsewhere.v1", 0, 0, "acme/user-42", new byte[] {'{', '}'}),
                 "has no published payload contract");
     }
 
@@ -239,6 +241,40 @@ class EventContractTest {
         assertViolation(preferenceRecord(e, consentType), "is not io.samtykke.preference.updated.v1");
         assertThrows(AssertionError.class, () -> EventContract.assertPreferenceEvent(record(Topics.CONSENT_EVENTS, grant())),
                 "a consent record is not a preference event");
+    }
+
+    @Test
+    void aSubjectEventPassesOnItsTopicAndAnObjectionAlsoOnTheOptOuts() {
+        SubjectEvent objected = subjectEvent(SubjectEventType.OBJECTED);
+        assertEquals(objected, EventContract.assertSubjectEvent(subjectRecord(Topics.SUBJECT_EVENTS, objected,
+                CloudEventHeaders.forSubjectEvent(objected, SOURCE, TRACEPARENT))));
+        assertEquals(objected, EventContract.assertSubjectEvent(subjectRecord(Topics.CONSENT_OPTOUTS, objected,
+                CloudEventHeaders.forSubjectEvent(objected, SOURCE, null))));
+        SubjectEvent lifted = subjectEvent(SubjectEventType.RESTRICTION_LIFTED);
+        assertEquals(lifted, EventContract.assertSubjectEvent(subjectRecord(Topics.SUBJECT_EVENTS, lifted,
+                CloudEventHeaders.forSubjectEvent(lifted, SOURCE, null))));
+        assertViolation(subjectRecord(Topics.CONSENT_OPTOUTS, lifted, CloudEventHeaders.forSubjectEvent(lifted, SOURCE, null)),
+                "io.samtykke.subject.restriction-lifted.v1 is not an opt-out");
+        assertThrows(AssertionError.class, () -> EventContract.assertSubjectEvent(record(Topics.CONSENT_OPTOUTS,
+                withState(grant(), ConsentAction.WITHDRAW, ConsentState.WITHDRAWN))), "a consent opt-out is no subject event");
+    }
+
+    @Test
+    void aSubjectEventWithAPurposeOrHeadersThatContradictItsPayloadIsRejected() {
+        SubjectEvent e = subjectEvent(SubjectEventType.RESTRICTION_LIFTED);
+        Map<String, byte[]> headers = new LinkedHashMap<>(CloudEventHeaders.forSubjectEvent(e, SOURCE, null));
+        headers.put("ce_subject", "newsletter".getBytes(StandardCharsets.UTF_8));
+        headers.put("ce_subjectseq", "9".getBytes(StandardCharsets.UTF_8));
+        headers.put("ce_type", SubjectEventType.RESTRICTED.type().getBytes(StandardCharsets.UTF_8));
+        assertViolation(subjectRecord(Topics.SUBJECT_EVENTS, e, headers), "concerns no purpose",
+                "ce_subjectseq is 9 but the payload's subjectSeq gives 2",
+                "ce_type is io.samtykke.subject.restricted.v1 but the payload's the type of change RESTRICTION_LIFTED");
+        Map<String, byte[]> consentType = new LinkedHashMap<>(CloudEventHeaders.forSubjectEvent(e, SOURCE, null));
+        consentType.put("ce_type", "io.samtykke.consent.granted.v1".getBytes(StandardCharsets.UTF_8));
+        assertViolation(subjectRecord(Topics.SUBJECT_EVENTS, e, consentType), "is not a subject event type");
+        String broken = EventJson.write(e).replace("\"change\":\"RESTRICTION_LIFTED\",", "\"change\":\"RESTRICTION_LIFTED\",\"purpose\":\"x\",");
+        assertViolation(build(Topics.SUBJECT_EVENTS, e.partitionKey(), CloudEventHeaders.forSubjectEvent(e, SOURCE, null), broken),
+                "payload", "purpose");
     }
 
     @Test
@@ -278,6 +314,19 @@ class EventContractTest {
                 new Preferences(List.of("ride-offers"), Map.of(Channel.EMAIL, new FrequencyCap(2, FrequencyCap.Period.WEEK)),
                         null, "Europe/Copenhagen", "da", Channel.EMAIL),
                 Instant.parse("2026-03-02T09:15:00.120Z"));
+    }
+
+    private static SubjectEvent subjectEvent(SubjectEventType type) {
+        Instant occurred = Instant.parse("2026-03-06T10:02:11.500Z");
+        return new SubjectEvent(UUID.fromString("5c1f3a7e-2b4d-4e8f-9a0b-1c2d3e4f5a6b"), "acme", "user-42", 2, type,
+                type == SubjectEventType.OBJECTED ? SubjectEvent.Scope.DIRECT_MARKETING : null, null,
+                type == SubjectEventType.RESTRICTION_LIFTED ? "the address was corrected" : null,
+                new ConsentEvent.Evidence(null, new ConsentEvent.Actor(ActorType.SUBJECT, "user-42"), null, null, null),
+                occurred, occurred.plusMillis(30));
+    }
+
+    private static ConsumerRecord<String, byte[]> subjectRecord(String topic, SubjectEvent e, Map<String, byte[]> headers) {
+        return build(topic, e.partitionKey(), headers, EventJson.write(e));
     }
 
     private static ConsumerRecord<String, byte[]> preferenceRecord(PreferenceEvent e, Map<String, byte[]> headers) {

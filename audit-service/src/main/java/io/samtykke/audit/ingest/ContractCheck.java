@@ -6,6 +6,7 @@ import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.EventSchemas;
 import io.samtykke.contract.Schemas;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.Topics;
 
 import java.util.ArrayList;
@@ -24,15 +25,22 @@ final class ContractCheck {
     private ContractCheck() {
     }
 
-    /** True when {@code e} is a consent event (and keeps the contract); throws when it breaks the contract. */
+    /**
+     * True when {@code e} is a consent event (and keeps the contract); false for any other event that keeps it (a subject
+     * event is checked as one, on its own topic and as an objection on the opt-outs topic); throws when it breaks the contract.
+     */
     static boolean isConsentEvent(ReceivedEvent e) throws NotAnEvent {
-        String schema = Schemas.forTopic(e.topic());
+        String schema = Schemas.forRecord(e.topic(), e.type());
         if (schema != null) {
             List<EventSchemas.Violation> errors = EventSchemas.validate(schema, e.json());
             if (!errors.isEmpty()) {
                 throw new NotAnEvent("the payload does not match " + schema + ": " + errors.stream().limit(MAX_REPORTED)
                         .map(EventSchemas.Violation::message).toList());
             }
+        }
+        if (SubjectEventType.isSubjectType(e.type()) && Schemas.SUBJECT_EVENT.equals(schema)) {
+            checkSubjectEvent(e);
+            return false;
         }
         if (!Topics.CONSENT_EVENTS.equals(e.topic()) && !Topics.CONSENT_OPTOUTS.equals(e.topic())) {
             return false;
@@ -54,6 +62,25 @@ final class ContractCheck {
             throw new NotAnEvent("the headers and key disagree with the payload: " + String.join("; ", mismatches));
         }
         return true;
+    }
+
+    /** A subject event (objection, restriction, request step): its headers and key must say what its payload says. */
+    private static void checkSubjectEvent(ReceivedEvent e) throws NotAnEvent {
+        SubjectEventType type;
+        try {
+            type = SubjectEventType.fromType(e.type());
+        } catch (IllegalArgumentException ex) {
+            throw new NotAnEvent("ce_type " + e.type() + " is not a subject event type");
+        }
+        JsonNode p = e.json();
+        List<String> mismatches = new ArrayList<>();
+        same(mismatches, "ce_id", e.eventId().toString(), p.path("eventId").asText(null));
+        same(mismatches, "ce_tenantid", e.tenantId(), p.path("tenantId").asText(null));
+        same(mismatches, "the record key's subject", e.subjectId(), p.path("subjectId").asText(null));
+        same(mismatches, "the change of ce_type", type.name(), p.path("change").asText(null));
+        if (!mismatches.isEmpty()) {
+            throw new NotAnEvent("the headers and key disagree with the payload: " + String.join("; ", mismatches));
+        }
     }
 
     private static String stateOf(JsonNode payload) {

@@ -76,6 +76,10 @@ public interface ConsentConfig {
         @WithDefault("PT1M")
         Duration expiryInterval();
 
+        /** How often the open data subject requests near or past their due date are counted (metrics). */
+        @WithDefault("PT30S")
+        Duration requestMetricsInterval();
+
         /** Base URL of audit-service, used for receipt links in responses. */
         @WithDefault("http://127.0.0.1:8083")
         String auditBaseUrl();

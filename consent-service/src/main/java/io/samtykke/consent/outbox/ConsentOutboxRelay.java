@@ -6,7 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.confirmation.ConfirmationTokens;
 import io.samtykke.contract.ConfirmationRequest;
-import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.EventJson;
 import io.samtykke.kit.db.DatabaseConnections;
 import io.samtykke.kit.kafka.KafkaConnection;
@@ -24,8 +23,9 @@ import java.util.Map;
 
 /**
  * consent-service's outbox relay: the service kit's {@link OutboxRelay} over the {@code outbox} table, each row
- * published as its {@link KafkaRecords} (events, opt-outs when it is one, state; a double opt-in's confirmation request
- * with its token on the confirmations topic), after the consent topics exist.
+ * published as its {@link KafkaRecords} (consent events: events, opt-outs when it is one, state; subject events: subject
+ * events, opt-outs for the objection; a double opt-in's confirmation request with its token on the confirmations
+ * topic), after the topics exist.
  */
 @ApplicationScoped
 public class ConsentOutboxRelay {
@@ -65,7 +65,7 @@ public class ConsentOutboxRelay {
                 row -> ConfirmationRequest.TYPE.equals(row.eventType())
                         ? List.of(KafkaRecords.of(confirmationTokens.complete(
                         EventJson.read(row.payload(), ConfirmationRequest.class)), row.traceparent()))
-                        : KafkaRecords.of(EventJson.read(row.payload(), ConsentEvent.class), row.traceparent()),
+                        : KafkaRecords.ofRow(row.eventType(), row.payload(), row.traceparent()),
                 () -> TopicSetup.ensureTopics(kafka, outbox.topicPartitions(), outbox.topicReplicationFactor(),
                         config.doubleOptIn().confirmationTtl()),
                 metrics);

@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates the consent topics before the relay first publishes, so they get their intended settings
+ * Creates the topics consent-service publishes to (the consent topics and the subject events) before the relay first publishes, so they get their intended settings
  * rather than a broker's auto-create defaults: above all, the state topic is log-compacted.
  */
 final class TopicSetup {
@@ -41,6 +41,7 @@ final class TopicSetup {
                 new NewTopic(Topics.CONSENT_OPTOUTS, Optional.of(partitions), rf),
                 new NewTopic(Topics.CONSENT_CONFIRMATIONS, Optional.of(partitions), rf)
                         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(confirmationTtl.toMillis()))),
+                new NewTopic(Topics.SUBJECT_EVENTS, Optional.of(partitions), rf),
                 new NewTopic(Topics.CONSENT_STATE, Optional.of(partitions), rf)
                         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         Map<String, Object> settings = new java.util.HashMap<>(connection);

@@ -31,6 +31,11 @@ public record WriteContext(Caller caller, String idempotencyKey, String ifMatch,
 
     /** The caller's trace context, carried to Kafka as ce_traceparent; malformed values are dropped. */
     String validTraceparent() {
+        return validTraceparent(traceparent);
+    }
+
+    /** {@code traceparent} when it is a well-formed W3C trace context, else null. */
+    public static String validTraceparent(String traceparent) {
         return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
     }
 }

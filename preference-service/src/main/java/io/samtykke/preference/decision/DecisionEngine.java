@@ -5,6 +5,7 @@ import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.FrequencyCap;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.Preferences;
+import io.samtykke.contract.PurposeCategory;
 import io.samtykke.contract.QuietHours;
 import io.samtykke.preference.purpose.PurposeInfo;
 
@@ -22,7 +23,8 @@ import java.util.UUID;
  * the caller hands in everything known about the person. Every rule that applies adds a reason; any denying
  * reason makes the answer DENY (the most restrictive source wins). Necessary and service-message purposes are
  * allowed without consent and outside marketing settings (topics, quiet hours, caps) — seed 004: "formal
- * notices are sent regardless of marketing settings" — but never to an erased person.
+ * notices are sent regardless of marketing settings" — but never to an erased person, nor to one whose processing is
+ * restricted (Art. 18). An objection to all direct marketing denies every MARKETING purpose, including ones created after it.
  */
 public final class DecisionEngine {
 
@@ -48,8 +50,19 @@ public final class DecisionEngine {
     public record Question(Channel channel, String purposeKey, PurposeInfo purpose, String topic) {
     }
 
-    /** What is known about the person. */
-    public record Facts(Consent consent, boolean erased, Preferences preferences, SendCounts sends) {
+    /**
+     * What is known about the person.
+     *
+     * @param restricted processing restricted to storage (GDPR Art. 18): nothing may be processed
+     * @param objected   the person objects to all direct marketing (Art. 21(2)-(3)): no MARKETING purpose, whenever created
+     */
+    public record Facts(Consent consent, boolean erased, boolean restricted, boolean objected, Preferences preferences,
+                        SendCounts sends) {
+
+        /** Neither restricted nor objecting. */
+        public Facts(Consent consent, boolean erased, Preferences preferences, SendCounts sends) {
+            this(consent, erased, false, false, preferences, sends);
+        }
     }
 
     public enum Verdict { ALLOW, DENY }
@@ -68,6 +81,9 @@ public final class DecisionEngine {
         if (f.erased()) {
             reasons.add(new Reason(Reason.Code.ERASED, "the person's data was erased"));
         }
+        if (f.restricted()) {
+            reasons.add(new Reason(Reason.Code.RESTRICTED, "the person's processing is restricted to storage (GDPR Art. 18)"));
+        }
         PurposeInfo purpose = q.purpose();
         if (purpose == null) {
             reasons.add(new Reason(Reason.Code.UNKNOWN_PURPOSE, "'" + q.purposeKey() + "' is not a purpose of this tenant's "
@@ -85,6 +101,9 @@ public final class DecisionEngine {
             reasons.add(new Reason(Reason.Code.EXEMPT_CATEGORY, purpose.category() + " purposes are sent without consent, "
                     + "regardless of marketing settings"));
             return verdict(reasons, f.consent());
+        }
+        if (f.objected() && purpose.category() == PurposeCategory.MARKETING) {
+            reasons.add(new Reason(Reason.Code.OBJECTED, "the person objects to all direct marketing (GDPR Art. 21(3))"));
         }
         reasons.add(consentReason(purpose, f.consent(), now));
         if (q.topic() != null && !prefs.topics().contains(q.topic())) {

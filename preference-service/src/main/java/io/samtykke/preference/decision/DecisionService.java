@@ -83,7 +83,7 @@ public class DecisionService {
         return target(tenant, body.purpose(), body.topic()).flatMap(target -> {
             Instant now = clock.instant();
             Uni<Map<String, Consent>> consents = consents(tenant, target.purposeKey(), subjects);
-            Uni<Set<String>> erased = erased(tenant, subjects);
+            Uni<Map<String, Standing>> erased = standing(tenant, subjects);
             Uni<Map<String, Preferences>> prefs = preferences.many(tenant, subjects);
             Uni<Map<String, SendCounts>> sends = target.purpose() == null || target.purpose().exempt()
                     ? Uni.createFrom().item(Map.of()) : sendCounts(tenant, body.channel(), subjects, now);
@@ -91,8 +91,9 @@ public class DecisionService {
                 Question question = new Question(body.channel(), target.purposeKey(), target.purpose(), body.topic());
                 List<SubjectDecision> decisions = new ArrayList<>(subjects.size());
                 for (String subject : subjects) {
+                    Standing standing = facts.getItem2().getOrDefault(subject, Standing.NONE);
                     Decision d = DecisionEngine.decide(question, new Facts(facts.getItem1().get(subject),
-                            facts.getItem2().contains(subject), facts.getItem3().get(subject),
+                            standing.erased(), standing.restricted(), standing.objected(), facts.getItem3().get(subject),
                             facts.getItem4().getOrDefault(subject, SendCounts.NONE)), now);
                     decisions.add(new SubjectDecision(subject, d.decision(), d.reasons(), d.consent()));
                 }
@@ -183,14 +184,26 @@ public class DecisionService {
                 });
     }
 
-    private Uni<Set<String>> erased(String tenant, List<String> subjects) {
+    /** What holds for a person as a whole, beside their consents. */
+    private record Standing(boolean erased, boolean restricted, boolean objected) {
+        static final Standing NONE = new Standing(false, false, false);
+    }
+
+    /** Erasure (consent projection), restriction and objection (subject events) of the subjects that have any. */
+    private Uni<Map<String, Standing>> standing(String tenant, List<String> subjects) {
         return pool.preparedQuery("""
-                        select subject_id from projection_subject
-                        where tenant_id = $1 and subject_id = any($2) and erased_at is not null""")
+                        select coalesce(p.subject_id, s.subject_id) as subject_id, p.erased_at is not null as erased,
+                               s.restricted_at is not null as restricted, s.objected_at is not null as objected
+                        from (select subject_id, erased_at from projection_subject
+                              where tenant_id = $1 and subject_id = any($2) and erased_at is not null) p
+                        full join (select subject_id, restricted_at, objected_at from projection_subject_status
+                              where tenant_id = $1 and subject_id = any($2)
+                                and (restricted_at is not null or objected_at is not null)) s on s.subject_id = p.subject_id""")
                 .execute(Tuple.of(tenant, subjects.toArray(String[]::new)))
                 .map(rows -> {
-                    Set<String> found = new HashSet<>();
-                    rows.forEach(r -> found.add(r.getString("subject_id")));
+                    Map<String, Standing> found = new HashMap<>();
+                    rows.forEach(r -> found.put(r.getString("subject_id"), new Standing(Boolean.TRUE.equals(r.getBoolean("erased")),
+                            Boolean.TRUE.equals(r.getBoolean("restricted")), Boolean.TRUE.equals(r.getBoolean("objected")))));
                     return found;
                 });
     }

@@ -17,6 +17,8 @@ public record Reason(Code code, String detail) {
         PENDING_CONFIRMATION(true),
         OBJECTED(true),
         ERASED(true),
+        /** Processing restricted to storage (GDPR Art. 18): every purpose, whatever its category. */
+        RESTRICTED(true),
         /** The purpose is not in the tenant's catalog as far as preference-service knows it. */
         UNKNOWN_PURPOSE(true),
         /** The tenant took the purpose out of use (inactive in its catalog): nothing is sent under it any more. */

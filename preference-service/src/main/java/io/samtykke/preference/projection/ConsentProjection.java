@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Follows {@link Topics#CONSENT_EVENTS} into the consent projection that decisions read, with a plain Kafka consumer on
+ * Follows {@link Topics#CONSENT_EVENTS} (and {@link Topics#SUBJECT_EVENTS}: objections and restrictions) into the
+ * projection that decisions read, with a plain Kafka consumer on
  * this class's own thread (blocking Kafka and database calls, never on an event loop). Each poll goes to
  * {@link ProjectionRecords}, which applies it in one transaction with the partitions' next offsets; the offsets live in
  * PostgreSQL, not in the consumer group, so after a crash, a failed batch or a rebalance the consumer continues from
@@ -152,7 +153,7 @@ public class ConsentProjection {
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
-            c.subscribe(List.of(Topics.CONSENT_EVENTS), new SeekToStoredOffsets(c));
+            c.subscribe(List.of(Topics.CONSENT_EVENTS, Topics.SUBJECT_EVENTS), new SeekToStoredOffsets(c));
             while (running) {
                 ConsumerRecords<String, byte[]> batch = c.poll(Duration.ofMillis(200));
                 if (phase.get() != Phase.FOLLOWING && !c.assignment().isEmpty()) {
@@ -190,9 +191,9 @@ public class ConsentProjection {
         if (partitions.isEmpty()) {
             return;
         }
-        Map<Integer, Long> stored = records.storedOffsets();
+        Map<String, Map<Integer, Long>> stored = new HashMap<>();
         for (TopicPartition tp : partitions) {
-            Long next = stored.get(tp.partition());
+            Long next = stored.computeIfAbsent(tp.topic(), records::storedOffsets).get(tp.partition());
             if (next == null) {
                 c.seekToBeginning(List.of(tp));
             } else {

@@ -8,6 +8,8 @@ import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.SubjectEvent;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.Topics;
 import io.samtykke.kit.deadletter.BadData;
 import io.samtykke.kit.deadletter.DeadLetterTable;
@@ -16,6 +18,8 @@ import io.samtykke.preference.config.PreferenceConfig;
 import io.samtykke.preference.purpose.PurposeCatalog;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What becomes of the events topic's records: each is read as a typed {@link ConsentEvent} and applied with
+ * What becomes of the records of the consent events and subject events topics: each is read as a typed
+ * {@link ConsentEvent} or {@link SubjectEvent} and applied with
  * {@link ProjectionStore}, a poll's records in ONE transaction together with the partitions' next offsets; a record
  * that cannot be read, or that the database refuses as bad data ({@link BadData}), goes to the group's dead-letter topic
  * and the {@link DeadLetterTable}, and the projection goes on. Blocking: called from the projection's thread, and from
@@ -85,10 +90,30 @@ public class ProjectionRecords {
     private Counter deadLettered;
     private Timer applyDelay;
 
-    private record Parsed(ConsumerRecord<String, byte[]> record, ConsentEvent event, String type, String payload) {
+    /** A record read as a consent event ({@code event}) or, from the subject events topic, a subject event. */
+    private record Parsed(ConsumerRecord<String, byte[]> record, ConsentEvent event, SubjectEvent subjectEvent, String type,
+                          String payload) {
     }
 
     private record Outcome(ConsentEvent event, ProjectionStore.Applied result) {
+    }
+
+    /** The next offset of each partition of each topic the batch read. */
+    private static final class Offsets {
+        final Map<String, Map<Integer, Long>> byTopic = new HashMap<>();
+
+        Offsets add(ConsumerRecord<?, ?> r) {
+            byTopic.computeIfAbsent(r.topic(), t -> new HashMap<>()).merge(r.partition(), r.offset() + 1, Math::max);
+            return this;
+        }
+
+        Uni<Void> store(SqlClient conn) {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Map.Entry<String, Map<Integer, Long>> e : byTopic.entrySet()) {
+                chain = chain.call(() -> ProjectionStore.storeOffsets(conn, e.getKey(), e.getValue()));
+            }
+            return chain;
+        }
     }
 
     @PostConstruct
@@ -131,7 +156,7 @@ public class ProjectionRecords {
         String refused;
         try {
             Parsed p = parse(letter.record());
-            record(applyAll(List.of(p), Map.of()));
+            record(applyAll(List.of(p), new Offsets()));
             deadLetterTable.replayed(letter.view().id()).await().atMost(DB_TIMEOUT);
             LOG.infof("replayed projection dead letter %d (%s-%d@%d)", letter.view().id(), letter.record().topic(),
                     letter.record().partition(), letter.record().offset());
@@ -146,9 +171,9 @@ public class ProjectionRecords {
         return refused;
     }
 
-    /** The next offset to read of each partition of the events topic, as stored with the applied records. Blocking. */
-    Map<Integer, Long> storedOffsets() {
-        return ProjectionStore.storedOffsets(pool, Topics.CONSENT_EVENTS).await().atMost(DB_TIMEOUT);
+    /** The next offset to read of each partition of {@code topic}, as stored with the applied records. Blocking. */
+    Map<Integer, Long> storedOffsets(String topic) {
+        return ProjectionStore.storedOffsets(pool, topic).await().atMost(DB_TIMEOUT);
     }
 
     /**
@@ -156,10 +181,10 @@ public class ProjectionRecords {
      * Throws, having stored nothing of the batch, on anything that is not the records' fault (an outage).
      */
     void apply(ConsumerRecords<String, byte[]> records) {
-        Map<Integer, Long> nextOffsets = new HashMap<>();
+        Offsets nextOffsets = new Offsets();
         List<Parsed> parsed = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> r : records) {
-            nextOffsets.merge(r.partition(), r.offset() + 1, Math::max);
+            nextOffsets.add(r);
             try {
                 parsed.add(parse(r));
             } catch (RuntimeException e) {
@@ -182,19 +207,22 @@ public class ProjectionRecords {
         record(outcomes);
     }
 
-    private List<Outcome> applyAll(List<Parsed> parsed, Map<Integer, Long> nextOffsets) {
+    private List<Outcome> applyAll(List<Parsed> parsed, Offsets nextOffsets) {
         return pool.withTransaction(conn -> Multi.createFrom().iterable(parsed)
-                        .onItem().transformToUniAndConcatenate(p -> ProjectionStore.applyEvent(conn, p.event(), p.type(), p.payload())
+                        .onItem().transformToUniAndConcatenate(p -> p.subjectEvent() != null
+                                ? ProjectionStore.applySubjectEvent(conn, p.subjectEvent())
+                                .map(applied -> new Outcome(null, new ProjectionStore.Applied(applied, 0, 0)))
+                                : ProjectionStore.applyEvent(conn, p.event(), p.type(), p.payload())
                                 .map(a -> new Outcome(p.event(), a)))
                         .collect().asList()
-                        .call(all -> ProjectionStore.storeOffsets(conn, Topics.CONSENT_EVENTS, nextOffsets)))
+                        .call(all -> nextOffsets.store(conn)))
                 .await().atMost(DB_TIMEOUT);
     }
 
-    private List<Outcome> applyOneByOne(List<Parsed> parsed, Map<Integer, Long> nextOffsets) {
+    private List<Outcome> applyOneByOne(List<Parsed> parsed, Offsets nextOffsets) {
         List<Outcome> outcomes = new ArrayList<>();
         for (Parsed p : parsed) {
-            Map<Integer, Long> next = Map.of(p.record().partition(), p.record().offset() + 1);
+            Offsets next = new Offsets().add(p.record());
             try {
                 outcomes.addAll(applyAll(List.of(p), next));
             } catch (RuntimeException e) {
@@ -203,11 +231,11 @@ public class ProjectionRecords {
                 }
                 deadLetter(p.record(), new IllegalArgumentException("the event could not be applied: " + BadData.describe(e)));
                 deadLettered.increment();
-                pool.withTransaction(conn -> ProjectionStore.storeOffsets(conn, Topics.CONSENT_EVENTS, next)).await().atMost(DB_TIMEOUT);
+                pool.withTransaction(next::store).await().atMost(DB_TIMEOUT);
             }
         }
         // records that were dead-lettered at parsing, after the last applied one: their offsets too
-        pool.withTransaction(conn -> ProjectionStore.storeOffsets(conn, Topics.CONSENT_EVENTS, nextOffsets)).await().atMost(DB_TIMEOUT);
+        pool.withTransaction(nextOffsets::store).await().atMost(DB_TIMEOUT);
         return outcomes;
     }
 
@@ -219,6 +247,9 @@ public class ProjectionRecords {
                 continue;
             }
             applied.increment();
+            if (o.event() == null) {
+                continue; // a subject event: no consent delay or catalog to learn from
+            }
             if (o.result().gap(o.event().subjectSeq())) {
                 gaps.increment();
             }
@@ -234,17 +265,26 @@ public class ProjectionRecords {
     /** The event of a record, checked as far as the projection relies on it; throws for anything unusable. */
     private static Parsed parse(ConsumerRecord<String, byte[]> r) {
         String type = header(r, CloudEventHeaders.TYPE);
-        ConsentEventType.fromType(type);
         if (r.value() == null) {
             throw new IllegalArgumentException("the record has no payload");
         }
+        if (Topics.SUBJECT_EVENTS.equals(r.topic())) {
+            SubjectEventType.fromType(type);
+            SubjectEvent e = EventJson.read(r.value(), SubjectEvent.class);
+            if (e.eventId() == null || e.tenantId() == null || e.subjectId() == null || e.change() == null
+                    || e.occurredAt() == null || e.subjectSeq() < 1 || !type.equals(e.change().type())) {
+                throw new IllegalArgumentException("a required field of the subject event is missing or contradicts ce_type");
+            }
+            return new Parsed(r, null, e, type, new String(r.value(), StandardCharsets.UTF_8));
+        }
+        ConsentEventType.fromType(type);
         ConsentEvent e = EventJson.read(r.value(), ConsentEvent.class);
         if (e.eventId() == null || e.tenantId() == null || e.subjectId() == null || e.purpose() == null
                 || e.state() == null || e.channel() == null || e.category() == null || e.legalBasis() == null
                 || e.recordedAt() == null || e.subjectSeq() < 1) {
             throw new IllegalArgumentException("a required field of the consent event is missing");
         }
-        return new Parsed(r, e, type, new String(r.value(), StandardCharsets.UTF_8));
+        return new Parsed(r, e, null, type, new String(r.value(), StandardCharsets.UTF_8));
     }
 
     /** A record the projection cannot read goes to its group's dead-letter topic with the reason, and is skipped. */

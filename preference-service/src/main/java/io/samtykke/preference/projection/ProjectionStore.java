@@ -2,6 +2,8 @@ package io.samtykke.preference.projection;
 
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentStateSnapshot;
+import io.samtykke.contract.SubjectEvent;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.preference.webhook.WebhookQueue;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -80,6 +82,31 @@ final class ProjectionStore {
                     return WebhookQueue.enqueue(conn, e.tenantId(), e.subjectId(), e.eventId(), ceType, payload, e.recordedAt())
                             .map(n -> new Applied(true, previous, n));
                 });
+    }
+
+    /**
+     * A subject event: the objection to all direct marketing and the restriction, set or cleared, when its subjectseq is
+     * above the person's applied subject-event sequence; true when it was applied (false: a duplicate or older event).
+     * Request steps only move the sequence on: decisions do not depend on them.
+     */
+    static Uni<Boolean> applySubjectEvent(SqlClient conn, SubjectEvent e) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        SubjectEventType change = e.change();
+        OffsetDateTime at = time(e.occurredAt());
+        return conn.preparedQuery("""
+                        insert into projection_subject_status as s (tenant_id, subject_id, applied_seq, last_event_id,
+                            objected_at, restricted_at, updated_at)
+                        values ($1, $2, $3, $4, case when $5::text = 'OBJECTED' then $6::timestamptz end,
+                            case when $5::text = 'RESTRICTED' then $6::timestamptz end, $7)
+                        on conflict (tenant_id, subject_id) do update set applied_seq = excluded.applied_seq,
+                            last_event_id = excluded.last_event_id,
+                            objected_at = case $5::text when 'OBJECTED' then $6::timestamptz when 'OBJECTION_WITHDRAWN' then null else s.objected_at end,
+                            restricted_at = case $5::text when 'RESTRICTED' then $6::timestamptz when 'RESTRICTION_LIFTED' then null else s.restricted_at end,
+                            updated_at = excluded.updated_at
+                        where s.applied_seq < excluded.applied_seq
+                        returning 1""")
+                .execute(Tuple.from(Arrays.asList(e.tenantId(), e.subjectId(), e.subjectSeq(), e.eventId(), change.name(), at, now)))
+                .map(rows -> rows.size() > 0);
     }
 
     /** A snapshot from the compacted state topic: replaces the purpose's row when newer, raises the applied seq. */

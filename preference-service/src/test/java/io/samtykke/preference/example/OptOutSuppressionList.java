@@ -64,10 +64,14 @@ public final class OptOutSuppressionList {
         }
     }
 
-    /** One opt-out: the record key is tenantId/subjectId, ce_subject the purpose, ce_type what happened. */
+    /**
+     * One opt-out: the record key is tenantId/subjectId, ce_subject the purpose, ce_type what happened. A person-wide
+     * opt-out (io.samtykke.subject.objected.v1: all direct marketing) has no ce_subject and its own sequence: it is
+     * kept on a line of its own, purpose "*".
+     */
     static boolean apply(Map<String, String[]> suppressed, ConsumerRecord<String, byte[]> r) {
         String tenant = header(r, "ce_tenantid");
-        String purpose = header(r, "ce_subject");
+        String purpose = header(r, "ce_subject") == null ? "*" : header(r, "ce_subject");
         String type = header(r, "ce_type");               // io.samtykke.consent.withdrawn.v1, ...denied, ...expired, ...objected
         long seq = Long.parseLong(header(r, "ce_subjectseq"));
         String subject = r.key().substring(tenant.length() + 1);
@@ -76,7 +80,7 @@ public final class OptOutSuppressionList {
         if (held != null && Long.parseLong(held[4]) >= seq) {
             return false;                                  // a redelivery, or older than what we hold
         }
-        String state = type.replace("io.samtykke.consent.", "").replace(".v1", "");
+        String state = type.replace("io.samtykke.consent.", "").replace("io.samtykke.subject.", "").replace(".v1", "");
         suppressed.put(key, new String[]{tenant, subject, purpose, state, Long.toString(seq)});
         return true;
     }

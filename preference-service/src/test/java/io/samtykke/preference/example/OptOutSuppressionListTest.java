@@ -6,6 +6,7 @@ import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.PurposeCategory;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.preference.ConsentLedger;
 import io.samtykke.preference.FakeConsentService.Purpose;
 import io.samtykke.testsupport.KafkaBroker;
@@ -22,7 +23,8 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The README's example consumer, run against the real broker: withdrawals and objections land in its file, once each.
+ * The README's example consumer, run against the real broker: withdrawals and objections (also the objection to all
+ * direct marketing) land in its file, once each.
  * A @QuarkusTest only to share the test JVM's one broker with the other tests.
  */
 @QuarkusTest
@@ -38,11 +40,15 @@ class OptOutSuppressionListTest {
         var withdrawal = ConsentLedger.record(tenant, "anna", newsletter, ConsentAction.WITHDRAW, ConsentState.WITHDRAWN, null);
         ConsentLedger.publish(withdrawal); // delivered twice, as after a producer retry
         ConsentLedger.record(tenant, "bo", productNews, ConsentAction.OBJECT, ConsentState.OBJECTED, null);
+        // anna objects to all direct marketing: a person-wide opt-out with its own sequence (1, beside her consents' 2)
+        var objection = ConsentLedger.recordSubject(tenant, "anna", SubjectEventType.OBJECTED);
+        ConsentLedger.publish(objection);
 
         Path file = dir.resolve("suppressed.tsv");
         OptOutSuppressionList.run(KafkaBroker.shared().bootstrapServers(), "example-" + tenant, file, Duration.ofSeconds(5));
 
         List<String> ours = Files.readAllLines(file).stream().filter(l -> l.startsWith(tenant + "\t")).toList();
-        assertEquals(List.of(tenant + "\tanna\tnewsletter\twithdrawn\t2", tenant + "\tbo\tproduct-news\tobjected\t1"), ours);
+        assertEquals(List.of(tenant + "\tanna\t*\tobjected\t1", tenant + "\tanna\tnewsletter\twithdrawn\t2",
+                tenant + "\tbo\tproduct-news\tobjected\t1"), ours);
     }
 }

@@ -1,0 +1,60 @@
+package io.samtykke.contract;
+
+/**
+ * The CloudEvents {@code type} of each {@link SubjectEvent} on {@link Topics#SUBJECT_EVENTS}: what happened to the
+ * person as a whole (not to one purpose), and each step of a data subject request. Objection is an opt-out, so it
+ * also goes on {@link Topics#CONSENT_OPTOUTS}.
+ */
+public enum SubjectEventType {
+    /** The person objected to all direct marketing of the tenant (GDPR Art. 21(2)-(3)): every MARKETING purpose, now and later, every channel. */
+    OBJECTED("io.samtykke.subject.objected.v1", true),
+    /** The person withdrew that objection; marketing purposes follow their own consent again. */
+    OBJECTION_WITHDRAWN("io.samtykke.subject.objection-withdrawn.v1", false),
+    /** Processing restricted to storage (Art. 18): no purpose may be processed until lifted. */
+    RESTRICTED("io.samtykke.subject.restricted.v1", false),
+    RESTRICTION_LIFTED("io.samtykke.subject.restriction-lifted.v1", false),
+    /** A data subject request was received; its due date is one calendar month later (Art. 12(3)). */
+    REQUEST_RECEIVED("io.samtykke.subject.request-received.v1", false),
+    /** The controller started working on a request. */
+    REQUEST_STARTED("io.samtykke.subject.request-started.v1", false),
+    /** The due date was extended (by at most two further months, once, with a reason; Art. 12(3)). */
+    REQUEST_EXTENDED("io.samtykke.subject.request-extended.v1", false),
+    REQUEST_COMPLETED("io.samtykke.subject.request-completed.v1", false),
+    REQUEST_REJECTED("io.samtykke.subject.request-rejected.v1", false);
+
+    private final String type;
+    private final boolean optOut;
+
+    SubjectEventType(String type, boolean optOut) {
+        this.type = type;
+        this.optOut = optOut;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    /** True when the event also goes on {@link Topics#CONSENT_OPTOUTS}: after it the person must not be contacted. */
+    public boolean isOptOut() {
+        return optOut;
+    }
+
+    /** True for the steps of a data subject request, whose events carry {@link SubjectEvent#request()}. */
+    public boolean isRequestStep() {
+        return name().startsWith("REQUEST_");
+    }
+
+    public static SubjectEventType fromType(String type) {
+        for (SubjectEventType t : values()) {
+            if (t.type.equals(type)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown subject event type " + type);
+    }
+
+    /** True when {@code type} names a subject event (of any version), so a consumer can tell the two streams apart. */
+    public static boolean isSubjectType(String type) {
+        return type != null && type.startsWith("io.samtykke.subject.");
+    }
+}
