@@ -108,6 +108,7 @@ class AsyncApiDocumentTest {
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONSENT_STATE)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.PREFERENCE_EVENT)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.SUBJECT_EVENT)));
+        assertTrue(refs.contains("./" + Schemas.resource(Schemas.SUBJECT_EXPORT_PART)));
     }
 
     @Test
@@ -121,8 +122,9 @@ class AsyncApiDocumentTest {
         assertEquals(optOuts, typesOf(channel(Topics.CONSENT_OPTOUTS)), "consent and person-wide opt-outs");
         assertEquals(Set.of(ConsentStateSnapshot.TYPE), typesOf(channel(Topics.CONSENT_STATE)));
         assertEquals(Set.of(PreferenceEvent.TYPE), typesOf(channel(Topics.PREFERENCE_EVENTS)));
-        assertEquals(Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).collect(Collectors.toSet()),
-                typesOf(channel(Topics.SUBJECT_EVENTS)));
+        Set<String> subjectTopic = Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).collect(Collectors.toSet());
+        subjectTopic.add(SubjectExportPart.TYPE);
+        assertEquals(subjectTopic, typesOf(channel(Topics.SUBJECT_EVENTS)));
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.SubjectEvent;
 import io.samtykke.contract.SubjectEventType;
+import io.samtykke.contract.SubjectExportPart;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -60,6 +61,7 @@ public final class EventContract {
     private static final String STATE_HEADERS = ASYNCAPI + "#/components/schemas/ConsentStateHeaders";
     private static final String PREFERENCE_HEADERS = ASYNCAPI + "#/components/schemas/PreferenceEventHeaders";
     private static final String SUBJECT_HEADERS = ASYNCAPI + "#/components/schemas/SubjectEventHeaders";
+    private static final String EXPORT_PART_HEADERS = ASYNCAPI + "#/components/schemas/SubjectExportPartHeaders";
 
     private EventContract() {
     }
@@ -139,9 +141,11 @@ public final class EventContract {
             boolean stateTopic = Topics.CONSENT_STATE.equals(topic);
             boolean preferenceTopic = Topics.PREFERENCE_EVENTS.equals(topic);
             // a subject event: on its own topic, or a person-wide opt-out on the opt-outs topic (told apart by ce_type)
-            boolean subjectEvent = Topics.SUBJECT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic)
-                    && SubjectEventType.isSubjectType(rawHeader(CloudEventHeaders.TYPE));
-            if (!consentTopic && !stateTopic && !preferenceTopic && !subjectEvent) {
+            // an export part shares the subject events topic but is no subject event: its own headers and payload schema
+            boolean exportPart = Topics.SUBJECT_EVENTS.equals(topic) && SubjectExportPart.TYPE.equals(rawHeader(CloudEventHeaders.TYPE));
+            boolean subjectEvent = !exportPart && (Topics.SUBJECT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic)
+                    && SubjectEventType.isSubjectType(rawHeader(CloudEventHeaders.TYPE)));
+            if (!consentTopic && !stateTopic && !preferenceTopic && !subjectEvent && !exportPart) {
                 violations.add("topic " + topic + " has no published payload contract");
                 return null;
             }
@@ -156,7 +160,7 @@ public final class EventContract {
 
             Map<String, String> headers = checkRawHeaders(record.headers());
             validate("header", stateTopic ? STATE_HEADERS : preferenceTopic ? PREFERENCE_HEADERS
-                    : subjectEvent ? SUBJECT_HEADERS : EVENT_HEADERS, headersAsJson(headers).toString());
+                    : subjectEvent ? SUBJECT_HEADERS : exportPart ? EXPORT_PART_HEADERS : EVENT_HEADERS, headersAsJson(headers).toString());
 
             CloudEvent event;
             try {
@@ -165,7 +169,8 @@ public final class EventContract {
                 violations.add("the CloudEvents SDK cannot read the record as a binary-mode CloudEvent: " + e.getMessage());
                 return null;
             }
-            checkAttributes(event, preferenceTopic ? "a preference change" : subjectEvent ? "a subject event" : null);
+            checkAttributes(event, preferenceTopic ? "a preference change" : subjectEvent ? "a subject event"
+                    : exportPart ? "an export part" : null);
             if (value == null || value.length == 0) {
                 violations.add("the record has no payload" + (stateTopic ? " (tombstones carry no ce_* headers)" : ""));
                 return event;
@@ -173,6 +178,8 @@ public final class EventContract {
             String schema;
             if (stateTopic) {
                 schema = Schemas.CONSENT_STATE;
+            } else if (exportPart) {
+                schema = Schemas.SUBJECT_EXPORT_PART;
             } else if (subjectEvent) {
                 SubjectEventType type = subjectType(event.getType());
                 if (type == null) {
@@ -202,6 +209,11 @@ public final class EventContract {
             if (violations.size() == before) {
                 if (stateTopic) {
                     checkAgainstPayload(event, EventJson.read(value, ConsentStateSnapshot.class));
+                } else if (exportPart) {
+                    SubjectExportPart part = EventJson.read(value, SubjectExportPart.class);
+                    same("ce_id", event.getId(), part.eventId().toString(), "eventId");
+                    same("ce_subjectseq", extension(event, "subjectseq"), Integer.toString(part.chunk()), "chunk");
+                    same("record key", record.key(), part.partitionKey(), "tenantId/subjectId");
                 } else if (subjectEvent) {
                     checkAgainstPayload(event, EventJson.read(value, SubjectEvent.class));
                 } else if (preferenceTopic) {
