@@ -21,6 +21,8 @@ public final class ConsentProblem {
             new ProblemType("idempotency-in-progress", 409, "A request with this Idempotency-Key is still running");
     public static final ProblemType NOTICE_CONFLICT =
             new ProblemType("notice-conflict", 409, "This notice version is already published with other content");
+    public static final ProblemType EXPORT_NOT_READY =
+            new ProblemType("export-not-ready", 409, "The export is not complete yet");
 
     private ConsentProblem() {
     }
