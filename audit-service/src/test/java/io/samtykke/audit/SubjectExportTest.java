@@ -94,6 +94,7 @@ class SubjectExportTest {
         assertEquals(chunk.sha256(), payload.get("sha256"));
         assertEquals(SubjectExportPart.sha256(chunk.data().getBytes(StandardCharsets.UTF_8)), payload.get("dataSha256"));
         assertFalse(payload.containsKey("data"), payload.toString());
+        assertEquals("ada", preferencePart.get("subjectId"), "whose part it was, sealed under their key like any subject event");
         String read = auditor.request().queryParam("type", SubjectExportPart.TYPE).get("/v1/entries").then().statusCode(200)
                 .extract().asString();
         assertFalse(read.contains(chunk.data()), "what an auditor reads holds no part's data");

@@ -74,7 +74,7 @@ final class Cluster implements AutoCloseable {
 
     /** The same on {@code pg} and the broker at {@code kafka} (null: the JVM's shared one), for a test that kills either. */
     static Cluster start(String name, PostgresServer pg, String kafka) throws Exception {
-        return start(name, pg, kafka, true, Map.of());
+        return start(name, pg, kafka, true, Map.of(), Map.of());
     }
 
     /**
@@ -82,7 +82,15 @@ final class Cluster implements AutoCloseable {
      * properties) set on all three services after the defaults.
      */
     static Cluster start(String name, Map<String, String> overrides) throws Exception {
-        return start(name, PostgresServer.shared(), null, true, overrides);
+        return start(name, overrides, Map.of());
+    }
+
+    /**
+     * The same, plus settings for one service only ({@code byService}: module name → settings), for a service's own
+     * {@code samtykke.*} settings, which the other services would refuse as unknown.
+     */
+    static Cluster start(String name, Map<String, String> overrides, Map<String, Map<String, String>> byService) throws Exception {
+        return start(name, PostgresServer.shared(), null, true, overrides, byService);
     }
 
     /**
@@ -90,11 +98,11 @@ final class Cluster implements AutoCloseable {
      * need not exist yet either); returns once all three are ready, which is after their dependencies are.
      */
     static Cluster startBeforeDependencies(String name, PostgresServer pg, String kafka) throws Exception {
-        return start(name, pg, kafka, false, Map.of());
+        return start(name, pg, kafka, false, Map.of(), Map.of());
     }
 
     private static Cluster start(String name, PostgresServer pg, String kafka, boolean createDatabases,
-                                 Map<String, String> overrides) throws Exception {
+                                 Map<String, String> overrides, Map<String, Map<String, String>> byService) throws Exception {
         Path keys = Files.createTempDirectory("cluster-keys");
         Tokens tokens = Tokens.inFolder(keys);
         PrivateKey signingKey = KeyFactory.getInstance("RSA")
@@ -136,6 +144,9 @@ final class Cluster implements AutoCloseable {
         for (Map<String, String> service : List.of(consentSettings, preferenceSettings, auditSettings)) {
             service.putAll(overrides);
         }
+        consentSettings.putAll(byService.getOrDefault("consent-service", Map.of()));
+        preferenceSettings.putAll(byService.getOrDefault("preference-service", Map.of()));
+        auditSettings.putAll(byService.getOrDefault("audit-service", Map.of()));
         Cluster cluster = new Cluster(tokens, signingKey);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
         // the three at once, as an orchestrator starts them: each waits for what it needs

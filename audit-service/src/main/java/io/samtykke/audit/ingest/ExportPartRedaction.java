@@ -18,8 +18,8 @@ import java.util.List;
 final class ExportPartRedaction {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The members kept as they are; {@code data} becomes {@code dataSha256}; the subject stays in the key only. */
-    private static final List<String> KEPT = List.of("eventId", "requestId", "service", "partId", "chunk", "chunks", "encoding",
+    /** The members kept as they are (the subject id sealed under the person's key, as in every subject event); {@code data} becomes {@code dataSha256}. */
+    private static final List<String> KEPT = List.of("eventId", "tenantId", "subjectId", "requestId", "service", "partId", "chunk", "chunks", "encoding",
             "sha256", "size", "producedAt");
 
     private ExportPartRedaction() {
