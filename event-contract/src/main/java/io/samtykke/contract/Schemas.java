@@ -19,6 +19,8 @@ public final class Schemas {
     public static final String PREFERENCE_EVENT = BASE + "preference-event.v1.json";
     /** Payload of {@link Topics#SUBJECT_EVENTS}, and of objections on {@link Topics#CONSENT_OPTOUTS}: {@link SubjectEvent}. */
     public static final String SUBJECT_EVENT = BASE + "subject-event.v1.json";
+    /** Payload of the export parts on {@link Topics#SUBJECT_EVENTS} (type {@link SubjectExportPart#TYPE}). */
+    public static final String SUBJECT_EXPORT_PART = BASE + "subject-export-part.v1.json";
 
     /** Classpath folder of the schema files; a schema's resource is this plus the last segment of its id. */
     public static final String RESOURCE_FOLDER = "schemas/";
@@ -46,12 +48,16 @@ public final class Schemas {
 
     /**
      * The schema of a record's payload, chosen by its topic and {@code ce_type}: a subject event ({@code io.samtykke.subject.*})
-     * on the opt-outs topic is a {@link SubjectEvent}, everything else there a {@link ConsentEvent}. Null for a topic
+     * on the opt-outs topic is a {@link SubjectEvent}, everything else there a {@link ConsentEvent}; an export part on the
+     * subject events topic is a {@link SubjectExportPart}. Null for a topic
      * without a published payload.
      */
     public static String forRecord(String topic, String ceType) {
         if (Topics.CONSENT_OPTOUTS.equals(topic) && SubjectEventType.isSubjectType(ceType)) {
             return SUBJECT_EVENT;
+        }
+        if (Topics.SUBJECT_EVENTS.equals(topic) && SubjectExportPart.TYPE.equals(ceType)) {
+            return SUBJECT_EXPORT_PART;
         }
         return BY_TOPIC.get(topic);
     }

@@ -20,7 +20,16 @@ public enum SubjectEventType {
     /** The due date was extended (by at most two further months, once, with a reason; Art. 12(3)). */
     REQUEST_EXTENDED("io.samtykke.subject.request-extended.v1", false),
     REQUEST_COMPLETED("io.samtykke.subject.request-completed.v1", false),
-    REQUEST_REJECTED("io.samtykke.subject.request-rejected.v1", false);
+    REQUEST_REJECTED("io.samtykke.subject.request-rejected.v1", false),
+    /**
+     * An ACCESS or PORTABILITY request was started: every service publishes its part of the person's export
+     * ({@link SubjectExportPart}, Art. 15 and 20) on {@link Topics#SUBJECT_EVENTS}; carries the request.
+     */
+    EXPORT_REQUESTED("io.samtykke.subject.export-requested.v1", false),
+    /** Every service's part is in and the export is assembled; {@code reason} names the parts, size and SHA-256. */
+    EXPORT_READY("io.samtykke.subject.export-ready.v1", false),
+    /** The export was delivered: downloaded by the person or the DPO (the evidence says who); the content is not in the event. */
+    EXPORTED("io.samtykke.subject.exported.v1", false);
 
     private final String type;
     private final boolean optOut;
@@ -39,9 +48,9 @@ public enum SubjectEventType {
         return optOut;
     }
 
-    /** True for the steps of a data subject request, whose events carry {@link SubjectEvent#request()}. */
+    /** True for the steps of a data subject request (and of its export), whose events carry {@link SubjectEvent#request()}. */
     public boolean isRequestStep() {
-        return name().startsWith("REQUEST_");
+        return name().startsWith("REQUEST_") || name().startsWith("EXPORT");
     }
 
     public static SubjectEventType fromType(String type) {

@@ -109,6 +109,7 @@ class AsyncApiDocumentTest {
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.PREFERENCE_EVENT)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.CONFIRMATION_REQUEST)));
         assertTrue(refs.contains("./" + Schemas.resource(Schemas.SUBJECT_EVENT)));
+        assertTrue(refs.contains("./" + Schemas.resource(Schemas.SUBJECT_EXPORT_PART)));
     }
 
     @Test
@@ -123,8 +124,9 @@ class AsyncApiDocumentTest {
         assertEquals(Set.of(ConsentStateSnapshot.TYPE), typesOf(channel(Topics.CONSENT_STATE)));
         assertEquals(Set.of(PreferenceEvent.TYPE), typesOf(channel(Topics.PREFERENCE_EVENTS)));
         assertEquals(Set.of(ConfirmationRequest.TYPE), typesOf(channel(Topics.CONSENT_CONFIRMATIONS)));
-        assertEquals(Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).collect(Collectors.toSet()),
-                typesOf(channel(Topics.SUBJECT_EVENTS)));
+        Set<String> subjectTopic = Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).collect(Collectors.toSet());
+        subjectTopic.add(SubjectExportPart.TYPE);
+        assertEquals(subjectTopic, typesOf(channel(Topics.SUBJECT_EVENTS)));
     }
 
     @Test

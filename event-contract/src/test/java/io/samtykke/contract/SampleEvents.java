@@ -103,7 +103,7 @@ final class SampleEvents {
                 type == SubjectEventType.REQUEST_EXTENDED ? Instant.parse("2026-04-30T09:00:00Z") : Instant.parse("2026-02-28T09:00:00Z"),
                 type == SubjectEventType.REQUEST_EXTENDED ? 2 : null)
                 : null;
-        boolean reasoned = Set.of(SubjectEventType.REQUEST_EXTENDED, SubjectEventType.REQUEST_COMPLETED,
+        boolean reasoned = Set.of(SubjectEventType.EXPORT_READY, SubjectEventType.REQUEST_EXTENDED, SubjectEventType.REQUEST_COMPLETED,
                 SubjectEventType.REQUEST_REJECTED, SubjectEventType.RESTRICTED, SubjectEventType.RESTRICTION_LIFTED).contains(type);
         return new SubjectEvent(UUID.fromString("5c1f3a7e-2b4d-4e8f-9a0b-1c2d3e4f5a6b"), "mobiplus", "user-42", 3, type,
                 objection ? SubjectEvent.Scope.DIRECT_MARKETING : null, request,

@@ -85,6 +85,18 @@ public final class ConsentLedger {
         return e;
     }
 
+    /** The export-requested event of an ACCESS request (started), as consent-service publishes it. */
+    public static SubjectEvent recordExportRequest(String tenant, String subjectId, UUID requestId) {
+        long seq = SUBJECT_SEQ.computeIfAbsent(tenant + "/" + subjectId, k -> new AtomicLong()).incrementAndGet();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        SubjectEvent e = new SubjectEvent(UUID.randomUUID(), tenant, subjectId, seq, SubjectEventType.EXPORT_REQUESTED, null,
+                new SubjectEvent.Request(requestId, io.samtykke.contract.SubjectRequestType.ACCESS,
+                        io.samtykke.contract.SubjectRequestStatus.IN_PROGRESS, now, now.plus(java.time.Duration.ofDays(30)), null),
+                null, new ConsentEvent.Evidence(null, new ConsentEvent.Actor(ActorType.AGENT, "dpo"), null, null, null), now, now);
+        publish(e);
+        return e;
+    }
+
     /** Publishes a subject event's records, the way consent-service's KafkaRecords maps them (again, for a redelivery). */
     public static void publish(SubjectEvent e) {
         byte[] payload = EventJson.write(e).getBytes(StandardCharsets.UTF_8);

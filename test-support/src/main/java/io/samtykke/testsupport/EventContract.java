@@ -24,6 +24,7 @@ import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.SubjectEvent;
 import io.samtykke.contract.SubjectEventType;
+import io.samtykke.contract.SubjectExportPart;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -62,6 +63,7 @@ public final class EventContract {
     private static final String PREFERENCE_HEADERS = ASYNCAPI + "#/components/schemas/PreferenceEventHeaders";
     private static final String CLOUD_EVENT_HEADERS = ASYNCAPI + "#/components/schemas/CloudEventHeaders";
     private static final String SUBJECT_HEADERS = ASYNCAPI + "#/components/schemas/SubjectEventHeaders";
+    private static final String EXPORT_PART_HEADERS = ASYNCAPI + "#/components/schemas/SubjectExportPartHeaders";
 
     private EventContract() {
     }
@@ -150,9 +152,11 @@ public final class EventContract {
             boolean preferenceTopic = Topics.PREFERENCE_EVENTS.equals(topic);
             boolean confirmationTopic = Topics.CONSENT_CONFIRMATIONS.equals(topic);
             // a subject event: on its own topic, or a person-wide opt-out on the opt-outs topic (told apart by ce_type)
-            boolean subjectEvent = Topics.SUBJECT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic)
-                    && SubjectEventType.isSubjectType(rawHeader(CloudEventHeaders.TYPE));
-            if (!consentTopic && !stateTopic && !preferenceTopic && !confirmationTopic && !subjectEvent) {
+            // an export part shares the subject events topic but is no subject event: its own headers and payload schema
+            boolean exportPart = Topics.SUBJECT_EVENTS.equals(topic) && SubjectExportPart.TYPE.equals(rawHeader(CloudEventHeaders.TYPE));
+            boolean subjectEvent = !exportPart && (Topics.SUBJECT_EVENTS.equals(topic) || Topics.CONSENT_OPTOUTS.equals(topic)
+                    && SubjectEventType.isSubjectType(rawHeader(CloudEventHeaders.TYPE)));
+            if (!consentTopic && !stateTopic && !preferenceTopic && !confirmationTopic && !subjectEvent && !exportPart) {
                 violations.add("topic " + topic + " has no published payload contract");
                 return null;
             }
@@ -167,8 +171,8 @@ public final class EventContract {
 
             Map<String, String> headers = checkRawHeaders(record.headers());
             validate("header", stateTopic ? STATE_HEADERS : preferenceTopic ? PREFERENCE_HEADERS
-                    : confirmationTopic ? CLOUD_EVENT_HEADERS : subjectEvent ? SUBJECT_HEADERS : EVENT_HEADERS,
-                    headersAsJson(headers).toString());
+                    : confirmationTopic ? CLOUD_EVENT_HEADERS : subjectEvent ? SUBJECT_HEADERS
+                    : exportPart ? EXPORT_PART_HEADERS : EVENT_HEADERS, headersAsJson(headers).toString());
 
             CloudEvent event;
             try {
@@ -177,7 +181,8 @@ public final class EventContract {
                 violations.add("the CloudEvents SDK cannot read the record as a binary-mode CloudEvent: " + e.getMessage());
                 return null;
             }
-            checkAttributes(event, preferenceTopic ? "a preference change" : subjectEvent ? "a subject event" : null);
+            checkAttributes(event, preferenceTopic ? "a preference change" : subjectEvent ? "a subject event"
+                    : exportPart ? "an export part" : null);
             if (value == null || value.length == 0) {
                 violations.add("the record has no payload" + (stateTopic ? " (tombstones carry no ce_* headers)" : ""));
                 return event;
@@ -185,6 +190,8 @@ public final class EventContract {
             String schema;
             if (stateTopic) {
                 schema = Schemas.CONSENT_STATE;
+            } else if (exportPart) {
+                schema = Schemas.SUBJECT_EXPORT_PART;
             } else if (subjectEvent) {
                 SubjectEventType type = subjectType(event.getType());
                 if (type == null) {
@@ -222,6 +229,11 @@ public final class EventContract {
             if (violations.size() == before) {
                 if (stateTopic) {
                     checkAgainstPayload(event, EventJson.read(value, ConsentStateSnapshot.class));
+                } else if (exportPart) {
+                    SubjectExportPart part = EventJson.read(value, SubjectExportPart.class);
+                    same("ce_id", event.getId(), part.eventId().toString(), "eventId");
+                    same("ce_subjectseq", extension(event, "subjectseq"), Integer.toString(part.chunk()), "chunk");
+                    same("record key", record.key(), part.partitionKey(), "tenantId/subjectId");
                 } else if (subjectEvent) {
                     checkAgainstPayload(event, EventJson.read(value, SubjectEvent.class));
                 } else if (preferenceTopic) {

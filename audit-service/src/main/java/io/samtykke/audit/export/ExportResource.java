@@ -12,8 +12,6 @@ import io.samtykke.audit.tree.TreeStore.StoredCheckpoint;
 import io.samtykke.audit.tree.TreeStore;
 import io.samtykke.audit.verifier.Csv;
 import io.samtykke.audit.verifier.ExportFormat;
-import io.samtykke.audit.verifier.NodeId;
-import io.samtykke.audit.verifier.ProofPlan;
 import io.samtykke.kit.http.QueryParams;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
@@ -22,7 +20,6 @@ import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.annotation.security.RolesAllowed;
@@ -40,11 +37,9 @@ import org.jboss.resteasy.reactive.RestMulti;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 @Path("/v1/export")
@@ -67,7 +62,7 @@ public class ExportResource {
     LogSigner signer;
 
     @Inject
-    Pool pool;
+    InclusionProofs proofs;
 
     @Inject
     Callers callers;
@@ -130,7 +125,7 @@ public class ExportResource {
 
     private Uni<Buffer> page(String tenant, long treeSize, boolean complete, boolean csv, RowSet<Row> rows) {
         return reader.read(tenant, rows)
-                .flatMap(entries -> complete ? Uni.createFrom().item(entries) : withProofs(tenant, treeSize, entries))
+                .flatMap(entries -> complete ? Uni.createFrom().item(entries) : proofs.withProofs(tenant, treeSize, entries))
                 .map(entries -> {
                     Buffer text = Buffer.buffer(entries.size() * 3000);
                     for (AuditEntry e : entries) {
@@ -143,21 +138,6 @@ public class ExportResource {
                     }
                     return text;
                 });
-    }
-
-    /** Each entry of a page with its inclusion proof, from one read of the stored subtrees the page needs. */
-    private Uni<List<AuditEntry>> withProofs(String tenant, long treeSize, List<AuditEntry> entries) {
-        List<ProofPlan> plans = entries.stream().map(e -> ProofPlan.inclusion(e.seq(), treeSize)).toList();
-        Set<NodeId> nodes = new LinkedHashSet<>();
-        plans.forEach(p -> nodes.addAll(p.nodes()));
-        return store.hashes(pool, tenant, nodes).map(stored -> {
-            List<AuditEntry> proven = new ArrayList<>(entries.size());
-            for (int i = 0; i < entries.size(); i++) {
-                proven.add(entries.get(i).withInclusionProof(plans.get(i).hashes(stored::get).stream()
-                        .map(h -> Base64.getEncoder().encodeToString(h)).toList()));
-            }
-            return proven;
-        });
     }
 
     private String header(String tenant, StoredCheckpoint checkpoint, EntryQueries.Filter filter, boolean complete) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.samtykke.audit.ingest.ReceivedEvent.NotAnEvent;
+import io.samtykke.audit.export.SubjectExportResponder;
 import io.samtykke.audit.log.LogWriter;
 import io.samtykke.audit.log.LogWriter.Admitted;
 import io.samtykke.audit.verifier.CanonicalJson;
@@ -68,6 +69,9 @@ public class EventIngest {
     LogWriter log;
 
     @Inject
+    SubjectExportResponder exports;
+
+    @Inject
     DeadLetterTable table;
 
     /** The time of refusal entries. */
@@ -108,6 +112,24 @@ public class EventIngest {
         }
         if (!admitted.isEmpty()) {
             store(admittedRecords, admitted);
+            answerExportRequests(admitted);
+        }
+    }
+
+    /**
+     * Publishes this service's part of each export requested in the batch, once the request is logged (so the part
+     * includes it) and before the batch is acknowledged: a redelivered request is answered again, with chunk ids that
+     * follow from the content (consent-service keeps the first complete part of each service).
+     */
+    private void answerExportRequests(List<Admitted> admitted) {
+        for (Admitted a : admitted) {
+            if (SubjectExportResponder.isExportRequest(a.event())) {
+                retrying("answer export request " + a.event().eventId(), () -> {
+                    exports.answer(a.event());
+                    return null;
+                });
+                count("export-answered", 1);
+            }
         }
     }
 
@@ -116,7 +138,7 @@ public class EventIngest {
         ReceivedEvent event = ReceivedEvent.of(record);
         Admitted admitted;
         if (!ContractCheck.isConsentEvent(event)) {
-            admitted = new Admitted(event, null);
+            admitted = new Admitted(ExportPartRedaction.applies(event) ? ExportPartRedaction.redact(event) : event, null);
         } else {
             JsonNode number = unwritableNumber(event.json());
             if (number != null) {

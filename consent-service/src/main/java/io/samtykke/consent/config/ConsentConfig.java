@@ -51,6 +51,30 @@ public interface ConsentConfig {
 
     DoubleOptIn doubleOptIn();
 
+    Export export();
+
+    /** Exports of a person's data (Art. 15/20), assembled from the services' parts on the subject events topic. */
+    interface Export {
+        /** The services whose part every export waits for (besides consent-service's own). */
+        @WithDefault("preference-service,audit-service")
+        List<String> parts();
+
+        /** How long a requested export and its parts are kept, from the request on. */
+        @WithDefault("P30D")
+        Duration retention();
+
+        /** Whether this instance consumes export parts (consumer group samtykke.export.group-id). */
+        @WithDefault("true")
+        boolean consumerEnabled();
+
+        @WithDefault("consent-service-exports")
+        String groupId();
+
+        /** How often expired exports are deleted. */
+        @WithDefault("PT1H")
+        Duration purgeInterval();
+    }
+
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */
         @WithDefault("PT5M")

@@ -33,6 +33,8 @@ public final class ConsentProblem {
     public static final ProblemType CONFIRMATION_SUPERSEDED =
             new ProblemType("confirmation-superseded", 409,
                     "The consent changed since this confirmation link was sent; it confirms nothing now");
+    public static final ProblemType EXPORT_NOT_READY =
+            new ProblemType("export-not-ready", 409, "The export is not complete yet");
 
     private ConsentProblem() {
     }

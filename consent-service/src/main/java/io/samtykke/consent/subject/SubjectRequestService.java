@@ -44,6 +44,9 @@ public class SubjectRequestService {
     @Inject
     SubjectStore store;
 
+    @Inject
+    ExportService exports;
+
     /** Who calls, and from where: what the events' evidence records. */
     public record Origin(Caller caller, String remoteIp, String userAgent, String traceparent) {
     }
@@ -156,6 +159,11 @@ public class SubjectRequestService {
                             effect = store.setRestriction(conn, tenant, request.subjectId(), now, step.reason(), now);
                         }
                         events.add(step.change(), null, contract(step.next()), step.reason(), now);
+                        if (step.change() == SubjectEventType.REQUEST_STARTED && ExportService.isExported(request.type())) {
+                            // the other services answer with their parts of the person's export (Art. 15/20)
+                            events.add(SubjectEventType.EXPORT_REQUESTED, null, contract(step.next()), null, now);
+                            effect = effect.flatMap(v -> exports.requested(conn, tenant, step.next(), now));
+                        }
                         return effect.flatMap(v -> store.updateRequest(conn, tenant, step.next()))
                                 .flatMap(v -> store.append(conn, events, ctx.traceparent(), now))
                                 .map(v -> view(step.next(), now));

@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.Schemas;
+import io.samtykke.contract.SubjectExportPart;
 import io.samtykke.contract.Topics;
 import io.samtykke.kit.db.DatabaseConnections;
 import io.samtykke.kit.kafka.KafkaConnection;
@@ -26,7 +27,8 @@ import java.util.Map;
 
 /**
  * preference-service's outbox relay: the service kit's {@link OutboxRelay} over the {@code outbox} table, each
- * row published to {@link Topics#PREFERENCE_EVENTS} in CloudEvents binary mode.
+ * row published to {@link Topics#PREFERENCE_EVENTS} (an export part's chunk to {@link Topics#SUBJECT_EVENTS}) in
+ * CloudEvents binary mode.
  */
 @ApplicationScoped
 public class PreferenceOutboxRelay {
@@ -83,12 +85,16 @@ public class PreferenceOutboxRelay {
         return relay;
     }
 
-    /** CloudEvents binary mode; the key (and ce_partitionkey) is tenantId/subjectId so one person's events keep their order. */
+    /**
+     * CloudEvents binary mode; the key (and ce_partitionkey) is tenantId/subjectId so one person's events keep their order.
+     * A chunk of an export part goes on the subject events topic (its subject_seq is the chunk number).
+     */
     static ProducerRecord<String, byte[]> record(OutboxRow r) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PREFERENCE_EVENTS,
+        boolean exportPart = SubjectExportPart.TYPE.equals(r.eventType());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(exportPart ? Topics.SUBJECT_EVENTS : Topics.PREFERENCE_EVENTS,
                 CloudEventHeaders.partitionKey(r.tenantId(), r.subjectId()), r.payload().getBytes(StandardCharsets.UTF_8));
         CloudEventHeaders.of(r.eventId(), SOURCE, r.eventType(), r.createdAt().toInstant(), null, r.tenantId(), r.subjectId(),
-                        r.subjectSeq(), Schemas.PREFERENCE_EVENT, r.traceparent())
+                        r.subjectSeq(), exportPart ? Schemas.SUBJECT_EXPORT_PART : Schemas.PREFERENCE_EVENT, r.traceparent())
                 .forEach((k, v) -> record.headers().add(k, v));
         return record;
     }

@@ -10,11 +10,13 @@ import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.SubjectEvent;
 import io.samtykke.contract.SubjectEventType;
+import io.samtykke.contract.SubjectExportPart;
 import io.samtykke.contract.Topics;
 import io.samtykke.kit.deadletter.BadData;
 import io.samtykke.kit.deadletter.DeadLetterTable;
 import io.samtykke.kit.kafka.KafkaConnection;
 import io.samtykke.preference.config.PreferenceConfig;
+import io.samtykke.preference.export.ExportPart;
 import io.samtykke.preference.purpose.PurposeCatalog;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Multi;
@@ -185,6 +187,9 @@ public class ProjectionRecords {
         List<Parsed> parsed = new ArrayList<>(records.count());
         for (ConsumerRecord<String, byte[]> r : records) {
             nextOffsets.add(r);
+            if (isExportPart(r)) {
+                continue; // the services' export parts share the subject events topic; consent-service assembles them
+            }
             try {
                 parsed.add(parse(r));
             } catch (RuntimeException e) {
@@ -211,6 +216,9 @@ public class ProjectionRecords {
         return pool.withTransaction(conn -> Multi.createFrom().iterable(parsed)
                         .onItem().transformToUniAndConcatenate(p -> p.subjectEvent() != null
                                 ? ProjectionStore.applySubjectEvent(conn, p.subjectEvent())
+                                .call(applied -> applied && p.subjectEvent().change() == SubjectEventType.EXPORT_REQUESTED
+                                        ? ExportPart.enqueue(conn, p.subjectEvent(), header(p.record(), CloudEventHeaders.TRACEPARENT))
+                                        : Uni.createFrom().voidItem())
                                 .map(applied -> new Outcome(null, new ProjectionStore.Applied(applied, 0, 0)))
                                 : ProjectionStore.applyEvent(conn, p.event(), p.type(), p.payload())
                                 .map(a -> new Outcome(p.event(), a)))
@@ -260,6 +268,10 @@ public class ProjectionRecords {
             }
         }
         lastAppliedAtMillis.set(after.toEpochMilli());
+    }
+
+    private static boolean isExportPart(ConsumerRecord<String, byte[]> r) {
+        return Topics.SUBJECT_EVENTS.equals(r.topic()) && SubjectExportPart.TYPE.equals(header(r, CloudEventHeaders.TYPE));
     }
 
     /** The event of a record, checked as far as the projection relies on it; throws for anything unusable. */
