@@ -20,7 +20,13 @@ public enum SubjectEventType {
     /** The due date was extended (by at most two further months, once, with a reason; Art. 12(3)). */
     REQUEST_EXTENDED("io.samtykke.subject.request-extended.v1", false),
     REQUEST_COMPLETED("io.samtykke.subject.request-completed.v1", false),
-    REQUEST_REJECTED("io.samtykke.subject.request-rejected.v1", false);
+    REQUEST_REJECTED("io.samtykke.subject.request-rejected.v1", false),
+    /**
+     * The person was erased (GDPR Art. 17), by a completed ERASURE request or by the tenant's inactivity retention: every
+     * recipient must delete what it holds about them (Art. 19) and never contact them again. The last event about the
+     * subject id; carries the request. An opt-out, also on {@link Topics#CONSENT_OPTOUTS}.
+     */
+    ERASED("io.samtykke.subject.erased.v1", true);
 
     private final String type;
     private final boolean optOut;
