@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Settings of consent-service; each is documented with its default in the service README. */
 @ConfigMapping(prefix = "samtykke")
@@ -17,6 +18,8 @@ public interface ConsentConfig {
     Identifiers identifiers();
 
     Demo demo();
+
+    Retention retention();
 
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */
@@ -91,6 +94,25 @@ public interface ConsentConfig {
 
         /** Optional explicit per-tenant base64 keys (32 bytes) that override the derived ones. */
         Map<String, String> tenantKeys();
+    }
+
+    /** Per-tenant retention of people themselves (e.g. Mileage Book: FREE accounts deleted after 12 months of inactivity). */
+    interface Retention {
+        /** How often subjects past their tenant's inactivity period are looked for. */
+        @WithDefault("PT1H")
+        Duration inactivityInterval();
+
+        /** Most subjects erased per tenant and round. */
+        @WithDefault("200")
+        int inactivityBatch();
+
+        /** Per tenant: {@code samtykke.retention.tenants."<tenant>".erase-inactive-after=P365D}. */
+        Map<String, TenantRetention> tenants();
+    }
+
+    interface TenantRetention {
+        /** Erase a subject (an ERASURE request opened and completed by the system) after this long without consent activity; absent = never. */
+        Optional<Duration> eraseInactiveAfter();
     }
 
     interface Demo {

@@ -22,6 +22,10 @@ public final class ConsentProblem {
     public static final ProblemType NOTICE_CONFLICT =
             new ProblemType("notice-conflict", 409, "This notice version is already published with other content");
 
+    /** The person was erased (GDPR Art. 17): nothing may be written about their subject id or their erased identifiers. */
+    public static final ProblemType SUBJECT_ERASED =
+            new ProblemType("subject-erased", 409, "The person was erased; nothing is recorded about them again");
+
     private ConsentProblem() {
     }
 }
