@@ -78,6 +78,31 @@ class CryptoShreddingTest {
     }
 
     @Test
+    void theErasedEventOfAPersonShredsTheirKeyOnceWhileTheLogStillVerifies() {
+        Events.send(Events.consent(auditor.tenant, "dora", "newsletter", ConsentState.GRANTED, 1));
+        Events.send(Events.consent(auditor.tenant, "emil", "newsletter", ConsentState.GRANTED, 1));
+        var erased = Events.erased(auditor.tenant, "dora", 1, io.samtykke.contract.Topics.SUBJECT_EVENTS);
+        Events.send(erased);
+        Events.send(new org.apache.kafka.clients.producer.ProducerRecord<>(io.samtykke.contract.Topics.CONSENT_OPTOUTS, null,
+                erased.key(), erased.value(), erased.headers()));
+        auditor.awaitEntries(3);
+        auditor.awaitCheckpoint(3);
+
+        List<Map<String, Object>> doras = auditor.entries(Map.of("subject", "dora")).getList("entries");
+        assertEquals(2, doras.size(), "the consent and the erasure, the opt-out copy logged once");
+        for (Map<String, Object> entry : doras) {
+            assertEquals("erased", entry.get("subjectId"));
+            assertEquals(true, entry.get("erased"));
+        }
+        assertEquals("io.samtykke.subject.erased.v1", doras.get(1).get("type"));
+        Map<?, ?> evidence = (Map<?, ?>) ((Map<?, ?>) doras.get(0).get("payload")).get("evidence");
+        assertEquals("erased", evidence.get("ipPrefix"));
+        assertEquals("emil", auditor.entries(Map.of("subject", "emil")).getList("entries", Map.class).get(0).get("subjectId"));
+        ExportVerifier.Result verified = auditor.verify(auditor.export(Map.of()), null);
+        assertTrue(verified.valid(), verified.message());
+    }
+
+    @Test
     void eventsAboutAnErasedPersonArrivingLaterKeepNoPersonalValues() {
         auditor.bearer("dpo-1", "dpo").delete("/v1/subjects/cecilie/key").then().statusCode(204);
         auditor.bearer("dpo-1", "dpo").delete("/v1/subjects/cecilie/key").then().statusCode(204);

@@ -7,6 +7,10 @@ import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.SubjectEvent;
+import io.samtykke.contract.SubjectRequestStatus;
+import io.samtykke.contract.SubjectRequestType;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.LegalBasis;
 import io.samtykke.contract.PurposeCategory;
 import io.samtykke.contract.Topics;
@@ -81,6 +85,21 @@ public final class Events {
                 json.getBytes(StandardCharsets.UTF_8));
         CloudEventHeaders.of(id, "/samtykke/preference-service", "io.samtykke.preference.updated.v1", now, null, tenant, subject,
                 version, null, null).forEach((k, v) -> r.headers().add(k, v));
+        return r;
+    }
+
+    /** An erasure as consent-service publishes it, on the subject events topic (or, as an opt-out, on {@code topic}). */
+    public static ProducerRecord<String, byte[]> erased(String tenant, String subject, long seq, String topic) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        SubjectEvent e = new SubjectEvent(UUID.randomUUID(), tenant, subject, seq,
+                SubjectEventType.ERASED, null,
+                new SubjectEvent.Request(UUID.randomUUID(), SubjectRequestType.ERASURE,
+                        SubjectRequestStatus.COMPLETED, now, now.plus(30, ChronoUnit.DAYS), null),
+                "Account deleted on the person's request",
+                new ConsentEvent.Evidence(null, new ConsentEvent.Actor(ActorType.AGENT, "dpo-1"), null, null, null),
+                now, now);
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, e.partitionKey(), EventJson.write(e).getBytes(StandardCharsets.UTF_8));
+        CloudEventHeaders.forSubjectEvent(e, SOURCE, null).forEach((k, v) -> r.headers().add(k, v));
         return r;
     }
 

@@ -29,7 +29,13 @@ public enum SubjectEventType {
     /** Every service's part is in and the export is assembled; {@code reason} names the parts, size and SHA-256. */
     EXPORT_READY("io.samtykke.subject.export-ready.v1", false),
     /** The export was delivered: downloaded by the person or the DPO (the evidence says who); the content is not in the event. */
-    EXPORTED("io.samtykke.subject.exported.v1", false);
+    EXPORTED("io.samtykke.subject.exported.v1", false),
+    /**
+     * The person was erased (GDPR Art. 17), by a completed ERASURE request or by the tenant's inactivity retention: every
+     * recipient must delete what it holds about them (Art. 19) and never contact them again. The last event about the
+     * subject id; carries the request. An opt-out, also on {@link Topics#CONSENT_OPTOUTS}.
+     */
+    ERASED("io.samtykke.subject.erased.v1", true);
 
     private final String type;
     private final boolean optOut;

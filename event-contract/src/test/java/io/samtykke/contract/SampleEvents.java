@@ -92,19 +92,21 @@ final class SampleEvents {
         SubjectRequestStatus status = switch (type) {
             case REQUEST_STARTED -> SubjectRequestStatus.IN_PROGRESS;
             case REQUEST_EXTENDED -> SubjectRequestStatus.EXTENDED;
-            case REQUEST_COMPLETED, RESTRICTED -> SubjectRequestStatus.COMPLETED;
+            case REQUEST_COMPLETED, RESTRICTED, ERASED -> SubjectRequestStatus.COMPLETED;
             case REQUEST_REJECTED -> SubjectRequestStatus.REJECTED;
             default -> SubjectRequestStatus.RECEIVED;
         };
         Instant received = Instant.parse("2026-01-31T09:00:00Z");
-        SubjectEvent.Request request = type.isRequestStep() || type == SubjectEventType.RESTRICTED
+        SubjectEvent.Request request = type.isRequestStep() || type == SubjectEventType.RESTRICTED || type == SubjectEventType.ERASED
                 ? new SubjectEvent.Request(UUID.fromString("7e3f5c9a-4d6f-4a0b-9c2d-3e4f5a6b7c8d"),
-                type == SubjectEventType.RESTRICTED ? SubjectRequestType.RESTRICTION : SubjectRequestType.ACCESS, status, received,
+                type == SubjectEventType.RESTRICTED ? SubjectRequestType.RESTRICTION
+                        : type == SubjectEventType.ERASED ? SubjectRequestType.ERASURE : SubjectRequestType.ACCESS, status, received,
                 type == SubjectEventType.REQUEST_EXTENDED ? Instant.parse("2026-04-30T09:00:00Z") : Instant.parse("2026-02-28T09:00:00Z"),
                 type == SubjectEventType.REQUEST_EXTENDED ? 2 : null)
                 : null;
         boolean reasoned = Set.of(SubjectEventType.EXPORT_READY, SubjectEventType.REQUEST_EXTENDED, SubjectEventType.REQUEST_COMPLETED,
-                SubjectEventType.REQUEST_REJECTED, SubjectEventType.RESTRICTED, SubjectEventType.RESTRICTION_LIFTED).contains(type);
+                SubjectEventType.REQUEST_REJECTED, SubjectEventType.RESTRICTED, SubjectEventType.RESTRICTION_LIFTED,
+                SubjectEventType.ERASED).contains(type);
         return new SubjectEvent(UUID.fromString("5c1f3a7e-2b4d-4e8f-9a0b-1c2d3e4f5a6b"), "mobiplus", "user-42", 3, type,
                 objection ? SubjectEvent.Scope.DIRECT_MARKETING : null, request,
                 reasoned ? "the person contests the accuracy of their address" : null,

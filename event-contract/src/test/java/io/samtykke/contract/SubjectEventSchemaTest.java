@@ -98,9 +98,16 @@ class SubjectEventSchemaTest {
     }
 
     @Test
+    void anErasureNamesItsRequestAndReasonAndHasNoScope() {
+        assertInvalid(SubjectEventType.ERASED, e -> e.remove("request"), "request");
+        assertInvalid(SubjectEventType.ERASED, e -> e.remove("reason"), "reason");
+        assertInvalid(SubjectEventType.ERASED, e -> e.put("scope", "DIRECT_MARKETING"), "");
+    }
+
+    @Test
     void badValuesAndExtraFieldsAreRejected() {
         assertInvalid(SubjectEventType.REQUEST_EXTENDED, e -> e.put("subjectSeq", 0), "subjectSeq");
-        assertInvalid(SubjectEventType.REQUEST_EXTENDED, e -> e.put("change", "ERASED_MAYBE"), "change");
+        assertInvalid(SubjectEventType.REQUEST_EXTENDED, e -> e.put("change", "FORGOTTEN"), "change");
         assertInvalid(SubjectEventType.REQUEST_EXTENDED, e -> request(e).put("extendedMonths", 3), "extendedMonths");
         assertInvalid(SubjectEventType.REQUEST_EXTENDED, e -> request(e).put("type", "GOSSIP"), "type");
         assertInvalid(SubjectEventType.REQUEST_EXTENDED, e -> request(e).put("status", "LOST"), "status");
@@ -112,11 +119,11 @@ class SubjectEventSchemaTest {
     }
 
     @Test
-    void theTypeFollowsTheChangeAndOnlyTheObjectionIsAnOptOut() {
+    void theTypeFollowsTheChangeAndOnlyTheObjectionAndTheErasureAreOptOuts() {
         for (SubjectEventType type : SubjectEventType.values()) {
             assertTrue(type.type().matches("io\\.samtykke\\.subject\\.[a-z-]+\\.v1"), type.type());
             assertEquals(type, SubjectEventType.fromType(type.type()));
-            assertEquals(type == SubjectEventType.OBJECTED, type.isOptOut(), type.type());
+            assertEquals(type == SubjectEventType.OBJECTED || type == SubjectEventType.ERASED, type.isOptOut(), type.type());
         }
         assertThrows(IllegalArgumentException.class, () -> SubjectEventType.fromType("io.samtykke.consent.objected.v1"));
     }

@@ -4,6 +4,7 @@ import io.samtykke.audit.ingest.ReceivedEvent;
 import io.samtykke.audit.privacy.DataKey;
 import io.samtykke.audit.privacy.PersonalData;
 import io.samtykke.audit.privacy.SubjectKeys;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.audit.verifier.LogEntry;
 import io.samtykke.audit.verifier.MerkleTree;
 import io.vertx.core.buffer.Buffer;
@@ -189,6 +190,14 @@ public class LogWriter {
         conn.preparedQuery("update audit_sequence set next_seq = $2 where tenant_id = $1")
                 .execute(Tuple.of(tenant, next))
                 .await().atMost(TIMEOUT);
+        for (Sealed s : events) {
+            // an erasure (GDPR Art. 17) crypto-shreds the person in the transaction that logs it: their entries, this
+            // one included, stay as they are and verify, but their personal values never open again
+            if (!logged.contains(s.event().eventId()) && s.subjectRef() != null
+                    && SubjectEventType.ERASED.type().equals(s.event().type())) {
+                keys.destroy(conn, tenant, s.subjectRef()).await().atMost(TIMEOUT);
+            }
+        }
         return rows.size();
     }
 

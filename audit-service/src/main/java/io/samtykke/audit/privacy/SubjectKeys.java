@@ -137,13 +137,18 @@ public class SubjectKeys {
      * events about the subject that arrive later are logged without their personal values.
      */
     public Uni<Void> destroy(String tenant, String subjectId) {
+        return destroy(pool, tenant, pseudonym(tenant, subjectId));
+    }
+
+    /** {@link #destroy(String, String)} by the subject's pseudonym, on the caller's transaction. */
+    public Uni<Void> destroy(SqlClient client, String tenant, String subjectRef) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        return pool.preparedQuery("""
+        return client.preparedQuery("""
                         insert into subject_key (tenant_id, subject_ref, wrapped_key, created_at, destroyed_at)
                         values ($1, $2, null, $3, $3)
                         on conflict (tenant_id, subject_ref)
                         do update set wrapped_key = null, destroyed_at = coalesce(subject_key.destroyed_at, excluded.destroyed_at)""")
-                .execute(Tuple.of(tenant, pseudonym(tenant, subjectId), now))
+                .execute(Tuple.of(tenant, subjectRef, now))
                 .replaceWithVoid();
     }
 

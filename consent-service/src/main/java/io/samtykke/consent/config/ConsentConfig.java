@@ -74,6 +74,7 @@ public interface ConsentConfig {
         @WithDefault("PT1H")
         Duration purgeInterval();
     }
+    Retention retention();
 
     interface Consent {
         /** How far in the future a client's occurredAt may be (clock skew). */
@@ -167,6 +168,25 @@ public interface ConsentConfig {
         /** Burst per client address to the public confirm endpoint. */
         @WithDefault("30")
         int burst();
+    }
+
+    /** Per-tenant retention of people themselves (e.g. Mileage Book: FREE accounts deleted after 12 months of inactivity). */
+    interface Retention {
+        /** How often subjects past their tenant's inactivity period are looked for. */
+        @WithDefault("PT1H")
+        Duration inactivityInterval();
+
+        /** Most subjects erased per tenant and round. */
+        @WithDefault("200")
+        int inactivityBatch();
+
+        /** Per tenant: {@code samtykke.retention.tenants."<tenant>".erase-inactive-after=P365D}. */
+        Map<String, TenantRetention> tenants();
+    }
+
+    interface TenantRetention {
+        /** Erase a subject (an ERASURE request opened and completed by the system) after this long without consent activity; absent = never. */
+        Optional<Duration> eraseInactiveAfter();
     }
 
     interface Demo {

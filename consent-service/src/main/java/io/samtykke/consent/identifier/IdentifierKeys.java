@@ -12,8 +12,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 
 /**
- * One tenant's identifier keys: an AES-256-GCM key for the ciphertext and a separate HMAC-SHA-256
- * key for the blind index, both derived (HKDF-SHA-256, RFC 5869) from the tenant key, so the index
+ * One tenant's identifier keys: an AES-256-GCM key for the ciphertext, a separate HMAC-SHA-256
+ * key for the blind index and one for the erasure suppression tags, all derived (HKDF-SHA-256, RFC 5869) from the tenant key, so the index
  * leaks nothing about the encryption key and one tenant's index is useless for another.
  */
 final class IdentifierKeys {
@@ -23,6 +23,7 @@ final class IdentifierKeys {
 
     private final SecretKeySpec encryption;
     private final SecretKeySpec index;
+    private final SecretKeySpec suppression;
 
     private IdentifierKeys(byte[] tenantKey) {
         if (tenantKey.length < 32) {
@@ -30,6 +31,7 @@ final class IdentifierKeys {
         }
         this.encryption = new SecretKeySpec(Hkdf.sha256(tenantKey, "samtykke identifiers encryption"), "AES");
         this.index = new SecretKeySpec(Hkdf.sha256(tenantKey, "samtykke identifiers blind index"), "HmacSHA256");
+        this.suppression = new SecretKeySpec(Hkdf.sha256(tenantKey, "samtykke erasure suppression"), "HmacSHA256");
     }
 
     static IdentifierKeys fromTenantKey(byte[] key) {
@@ -44,10 +46,22 @@ final class IdentifierKeys {
     }
 
     byte[] blindIndex(String type, String normalizedValue) {
+        return hmac(index, type + ":" + normalizedValue);
+    }
+
+    /**
+     * The tag an erasure leaves of a subject id or of an identifier's blind index: a keyed hash under its own key, so
+     * the suppression list reads as nothing and cannot be joined with the blind index or another tenant's list.
+     */
+    byte[] suppressionTag(String what) {
+        return hmac(suppression, what);
+    }
+
+    private static byte[] hmac(SecretKeySpec key, String text) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(index);
-            return mac.doFinal((type + ":" + normalizedValue).getBytes(StandardCharsets.UTF_8));
+            mac.init(key);
+            return mac.doFinal(text.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

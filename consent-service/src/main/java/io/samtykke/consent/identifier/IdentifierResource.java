@@ -70,7 +70,8 @@ public class IdentifierResource {
         RequestErrors errors = new RequestErrors();
         identifiers.validate(body, "", errors);
         errors.throwIfAny();
-        return pool.withTransaction(conn -> identifiers.attach(conn, caller.tenant(), subjectId, body, clock.instant()))
+        return pool.withTransaction(conn -> identifiers.attach(conn, caller.tenant(), subjectId, body, clock.instant(),
+                        caller.isSubjectOnly()))
                 .flatMap(v -> identifiers.identifiersOf(caller.tenant(), subjectId))
                 .map(list -> new IdentifierList(subjectId, list));
     }

@@ -36,6 +36,10 @@ public final class ConsentProblem {
     public static final ProblemType EXPORT_NOT_READY =
             new ProblemType("export-not-ready", 409, "The export is not complete yet");
 
+    /** The person was erased (GDPR Art. 17): nothing may be written about their subject id or their erased identifiers. */
+    public static final ProblemType SUBJECT_ERASED =
+            new ProblemType("subject-erased", 409, "The person was erased; nothing is recorded about them again");
+
     private ConsentProblem() {
     }
 }

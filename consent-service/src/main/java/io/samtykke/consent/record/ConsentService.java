@@ -263,7 +263,8 @@ public class ConsentService {
                             .flatMap(v -> store.advanceSeq(conn, tenant, subjectId, newSeq, now))
                             .flatMap(v -> request.identifiers() == null || request.identifiers().isEmpty()
                                     ? Uni.createFrom().voidItem()
-                                    : identifiers.attach(conn, tenant, subjectId, request.identifiers(), now))
+                                    : identifiers.attach(conn, tenant, subjectId, request.identifiers(), now,
+                                    ctx.caller().isSubjectOnly()))
                             .flatMap(v -> idempotencyKey == null
                                     ? Uni.createFrom().voidItem()
                                     : idempotency.store(conn, tenant, clientId(ctx.caller()), idempotencyKey, requestHash,

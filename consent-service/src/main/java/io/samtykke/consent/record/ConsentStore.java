@@ -1,5 +1,6 @@
 package io.samtykke.consent.record;
 
+import io.samtykke.consent.identifier.IdentifierStore;
 import io.samtykke.consent.outbox.OutboxSlots;
 import io.samtykke.consent.record.ConsentPlanner.Catalog;
 import io.samtykke.consent.record.ConsentPlanner.CurrentConsent;
@@ -16,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -35,14 +37,21 @@ import java.util.Set;
 @ApplicationScoped
 public class ConsentStore {
 
-    /** Locks the subject's row (created at sequence 0 on first write) until the transaction ends; answers its sequence. */
+    @Inject
+    IdentifierStore identifiers;
+
+    /**
+     * Locks the subject's row (created at sequence 0 on first write) until the transaction ends; answers its sequence.
+     * An erased subject is refused (409 subject-erased) once the lock is held, so an erasure committed meanwhile counts.
+     */
     Uni<Long> lockSubject(SqlConnection conn, String tenant, String subjectId, Instant now) {
         return conn.preparedQuery("""
                         insert into subject (tenant_id, subject_id, seq, created_at, updated_at) values ($1, $2, 0, $3, $3)
                         on conflict (tenant_id, subject_id) do update set updated_at = subject.updated_at
                         returning seq""")
                 .execute(Tuple.of(tenant, subjectId, utc(now)))
-                .map(rows -> rows.iterator().next().getLong("seq"));
+                .map(rows -> rows.iterator().next().getLong("seq"))
+                .call(seq -> identifiers.requireNotErased(conn, tenant, subjectId));
     }
 
     /** The purposes with these keys and all their published notice versions. */

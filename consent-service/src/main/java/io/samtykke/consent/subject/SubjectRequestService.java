@@ -7,6 +7,9 @@ import io.samtykke.consent.subject.SubjectRequestApi.RequestView;
 import io.samtykke.consent.subject.SubjectRequestApi.StatusChange;
 import io.samtykke.consent.subject.SubjectStore.RequestFilter;
 import io.samtykke.consent.subject.SubjectStore.RequestRow;
+import io.samtykke.consent.problem.ConsentProblem;
+import io.samtykke.contract.ActorType;
+import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.SubjectEvent;
 import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.SubjectRequestStatus;
@@ -28,7 +31,9 @@ import java.util.UUID;
 /**
  * Data subject requests, one resource for every right: received (due one calendar month later), worked on, extended
  * once, completed or rejected. Every step is written in ONE transaction with its subject event in the outbox (so it
- * reaches Kafka and the audit log); completing a RESTRICTION request also restricts the person's processing.
+ * reaches Kafka and the audit log); completing a RESTRICTION request also restricts the person's processing, and
+ * completing an ERASURE request erases the person (GDPR Art. 17): the request's completion is followed by
+ * {@code io.samtykke.subject.erased.v1}, the last event about the subject id, and the subject id is closed for good.
  */
 @ApplicationScoped
 public class SubjectRequestService {
@@ -145,6 +150,10 @@ public class SubjectRequestService {
             if (found == null) {
                 throw new ProblemException(CommonProblem.NOT_FOUND, "no request " + id + " in this tenant");
             }
+            if (found.subjectId().startsWith(SubjectStore.ERASED_PREFIX)) {
+                throw new ProblemException(ConsentProblem.SUBJECT_ERASED, "the person of request " + id
+                        + " was erased; their requests take no more steps");
+            }
             return pool.withTransaction(conn -> store.lock(conn, tenant, found.subjectId(), now)
                     .flatMap(subject -> store.find(conn, tenant, id).flatMap(request -> {
                         SubjectEvents events = new SubjectEvents(tenant, request.subjectId(), subject.eventSeq(), now,
@@ -164,11 +173,53 @@ public class SubjectRequestService {
                             events.add(SubjectEventType.EXPORT_REQUESTED, null, contract(step.next()), null, now);
                             effect = effect.flatMap(v -> exports.requested(conn, tenant, step.next(), now));
                         }
+                        boolean erases = step.change() == SubjectEventType.REQUEST_COMPLETED
+                                && request.type() == SubjectRequestType.ERASURE;
+                        if (erases) {
+                            // erasure is what completing the request does: its event is the last about the person
+                            events.add(SubjectEventType.ERASED, null, contract(step.next()), step.reason(), now);
+                        }
                         return effect.flatMap(v -> store.updateRequest(conn, tenant, step.next()))
                                 .flatMap(v -> store.append(conn, events, ctx.traceparent(), now))
+                                .flatMap(v -> erases ? store.erase(conn, tenant, request.subjectId(), now)
+                                        : Uni.createFrom().voidItem())
                                 .map(v -> view(step.next(), now));
                     })));
         });
+    }
+
+    /**
+     * The tenant's inactivity retention (e.g. Mileage Book: "FREE accounts are deleted after 12 months of inactivity"):
+     * opens and completes an ERASURE request for the person, as the system, and erases them, in ONE transaction; only
+     * when the person's row still shows no consent activity since {@code before} under its lock, so instances running
+     * the same round, or a person acting meanwhile, never cause a second or a wrong erasure. True when erased.
+     */
+    public Uni<Boolean> eraseInactive(String tenant, String subjectId, Instant before, String reason) {
+        Instant now = now();
+        return pool.withTransaction(conn -> store.lockIfInactive(conn, tenant, subjectId, before).flatMap(subject -> {
+            if (subject == null) {
+                return Uni.createFrom().item(false);
+            }
+            RequestRow received = new RequestRow(UUID.randomUUID(), subjectId, SubjectRequestType.ERASURE,
+                    SubjectRequestStatus.RECEIVED, null, now, DueDates.due(now, 0), null, null, null, null, now);
+            RequestRow completed = new RequestRow(received.id(), subjectId, SubjectRequestType.ERASURE,
+                    SubjectRequestStatus.COMPLETED, null, now, received.dueAt(), null, null, reason, now, now);
+            SubjectEvents events = new SubjectEvents(tenant, subjectId, subject.eventSeq(), now, new ConsentEvent.Evidence(
+                    null, new ConsentEvent.Actor(ActorType.SYSTEM, "inactivity-retention"), null, null, null));
+            events.add(SubjectEventType.REQUEST_RECEIVED, null, contract(received), null, now);
+            events.add(SubjectEventType.REQUEST_COMPLETED, null, contract(completed), reason, now);
+            events.add(SubjectEventType.ERASED, null, contract(completed), reason, now);
+            return store.insertRequest(conn, tenant, received)
+                    .flatMap(v -> store.updateRequest(conn, tenant, completed))
+                    .flatMap(v -> store.append(conn, events, null, now))
+                    .flatMap(v -> store.erase(conn, tenant, subjectId, now))
+                    .replaceWith(true);
+        }));
+    }
+
+    /** Subjects of the tenant without consent activity since {@code before}, for the inactivity retention. */
+    public Uni<List<String>> inactiveSubjects(String tenant, Instant before, int limit) {
+        return store.inactive(pool, tenant, before, limit);
     }
 
     private static SubjectEvent.Request contract(RequestRow r) {

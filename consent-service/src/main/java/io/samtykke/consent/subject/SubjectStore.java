@@ -1,6 +1,8 @@
 package io.samtykke.consent.subject;
 
+import io.samtykke.consent.identifier.IdentifierStore;
 import io.samtykke.consent.outbox.OutboxSlots;
+import io.samtykke.contract.EventJson;
 import io.samtykke.contract.SubjectRequestStatus;
 import io.samtykke.contract.SubjectRequestType;
 import io.smallrye.mutiny.Uni;
@@ -9,12 +11,14 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -25,6 +29,9 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SubjectStore {
+
+    @Inject
+    IdentifierStore identifiers;
 
     /** What the subject row says about the person, read under its lock. */
     record SubjectRow(long eventSeq, Instant objectedAt, Instant restrictedAt, String restrictionReason) {
@@ -41,7 +48,7 @@ public class SubjectStore {
                          boolean openOnly) {
     }
 
-    /** Locks the subject's row (created on first use) until the transaction ends. */
+    /** Locks the subject's row (created on first use) until the transaction ends; an erased subject is refused (409). */
     Uni<SubjectRow> lock(SqlConnection conn, String tenant, String subjectId, Instant now) {
         return conn.preparedQuery("""
                         insert into subject (tenant_id, subject_id, seq, created_at, updated_at) values ($1, $2, 0, $3, $3)
@@ -52,7 +59,8 @@ public class SubjectStore {
                     Row r = rows.iterator().next();
                     return new SubjectRow(r.getLong("event_seq"), instant(r, "objected_at"), instant(r, "restricted_at"),
                             r.getString("restriction_reason"));
-                });
+                })
+                .call(row -> identifiers.requireNotErased(conn, tenant, subjectId));
     }
 
     /** The person-wide flags without a lock, for reads. */
@@ -111,6 +119,68 @@ public class SubjectStore {
                 .flatMap(v -> conn.preparedQuery("select pg_notify($1, $2)")
                         .execute(Tuple.of(OutboxSlots.CHANNEL, Integer.toString(slot))))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Erases the person (GDPR Art. 17), after their last events were appended: identifiers (leaving only keyed tags),
+     * consent records and current state, their published outbox rows and stored idempotent answers, the subject row;
+     * their data subject requests stay as proof of what was done, under a pseudonymous stand-in that is no valid
+     * subject id, without their free-text details. Unpublished outbox rows (the erasure's own events) are published
+     * as usual and deleted by the outbox retention.
+     */
+    Uni<Void> erase(SqlConnection conn, String tenant, String subjectId, Instant now) {
+        Tuple who = Tuple.of(tenant, subjectId);
+        String standIn = erasedStandIn(identifiers.subjectTag(tenant, subjectId));
+        return identifiers.eraseOf(conn, tenant, subjectId, now)
+                .flatMap(v -> conn.preparedQuery("delete from consent_current where tenant_id = $1 and subject_id = $2").execute(who))
+                .flatMap(v -> conn.preparedQuery("delete from consent_record where tenant_id = $1 and subject_id = $2").execute(who))
+                .flatMap(v -> conn.preparedQuery("""
+                        delete from outbox where tenant_id = $1 and subject_id = $2 and published_at is not null""").execute(who))
+                .flatMap(v -> conn.preparedQuery("delete from idempotency_key where tenant_id = $1 and position($2 in response) > 0")
+                        .execute(Tuple.of(tenant, "\"subjectId\":" + EventJson.write(subjectId))))
+                .flatMap(v -> conn.preparedQuery("""
+                                update subject_request set subject_id = $3, details = null where tenant_id = $1 and subject_id = $2""")
+                        .execute(Tuple.of(tenant, subjectId, standIn)))
+                .flatMap(v -> conn.preparedQuery("delete from subject where tenant_id = $1 and subject_id = $2").execute(who))
+                .replaceWithVoid();
+    }
+
+    /** What an erased person's requests name instead of them: starts with '~', so it is no valid subject id. */
+    static String erasedStandIn(byte[] subjectTag) {
+        return ERASED_PREFIX + HexFormat.of().formatHex(subjectTag, 0, 16);
+    }
+
+    static final String ERASED_PREFIX = "~erased:";
+
+    /** The subjects of a tenant whose last consent activity is older than {@code before}, the longest inactive first. */
+    Uni<List<String>> inactive(SqlClient client, String tenant, Instant before, int limit) {
+        return client.preparedQuery("""
+                        select subject_id from subject where tenant_id = $1 and updated_at < $2 order by updated_at limit $3""")
+                .execute(Tuple.of(tenant, utc(before), limit))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString("subject_id")));
+                    return out;
+                });
+    }
+
+    /**
+     * Locks an existing subject row that is still inactive since {@code before} (another instance may have erased the
+     * person, or the person acted, meanwhile); null when it is not.
+     */
+    Uni<SubjectRow> lockIfInactive(SqlConnection conn, String tenant, String subjectId, Instant before) {
+        return conn.preparedQuery("""
+                        select event_seq, objected_at, restricted_at, restriction_reason from subject
+                        where tenant_id = $1 and subject_id = $2 and updated_at < $3 for update""")
+                .execute(Tuple.of(tenant, subjectId, utc(before)))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new SubjectRow(r.getLong("event_seq"), instant(r, "objected_at"), instant(r, "restricted_at"),
+                            r.getString("restriction_reason"));
+                });
     }
 
     Uni<Void> insertRequest(SqlConnection conn, String tenant, RequestRow r) {

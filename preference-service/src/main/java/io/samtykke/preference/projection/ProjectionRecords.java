@@ -216,8 +216,11 @@ public class ProjectionRecords {
         return pool.withTransaction(conn -> Multi.createFrom().iterable(parsed)
                         .onItem().transformToUniAndConcatenate(p -> p.subjectEvent() != null
                                 ? ProjectionStore.applySubjectEvent(conn, p.subjectEvent())
-                                .call(applied -> applied && p.subjectEvent().change() == SubjectEventType.EXPORT_REQUESTED
+                                .call(applied -> !applied ? Uni.createFrom().voidItem()
+                                        : p.subjectEvent().change() == SubjectEventType.EXPORT_REQUESTED
                                         ? ExportPart.enqueue(conn, p.subjectEvent(), header(p.record(), CloudEventHeaders.TRACEPARENT))
+                                        : p.subjectEvent().change() == SubjectEventType.ERASED
+                                        ? ProjectionStore.erase(conn, p.subjectEvent(), p.type(), p.payload())
                                         : Uni.createFrom().voidItem())
                                 .map(applied -> new Outcome(null, new ProjectionStore.Applied(applied, 0, 0)))
                                 : ProjectionStore.applyEvent(conn, p.event(), p.type(), p.payload())

@@ -109,6 +109,32 @@ final class ProjectionStore {
                 .map(rows -> rows.size() > 0);
     }
 
+    /**
+     * An applied erasure (GDPR Art. 17): the person's preferences, projected consents, reported sends, webhook deliveries
+     * (their payloads hold the person's evidence; attempts go with them) and published preference events are deleted;
+     * the person is marked erased, so every decision denies with reason ERASED; and the erasure is queued for EVERY
+     * webhook subscriber of the tenant (Art. 19), so it is signed, delivered and in the ledger like any event.
+     */
+    static Uni<Void> erase(SqlClient conn, SubjectEvent e, String ceType, String payload) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Tuple who = Tuple.of(e.tenantId(), e.subjectId());
+        return conn.preparedQuery("delete from preference where tenant_id = $1 and subject_id = $2").execute(who)
+                .flatMap(v -> conn.preparedQuery("delete from consent_projection where tenant_id = $1 and subject_id = $2").execute(who))
+                .flatMap(v -> conn.preparedQuery("delete from send where tenant_id = $1 and subject_id = $2").execute(who))
+                .flatMap(v -> conn.preparedQuery("delete from webhook_delivery where tenant_id = $1 and subject_id = $2").execute(who))
+                .flatMap(v -> conn.preparedQuery("""
+                        delete from outbox where tenant_id = $1 and subject_id = $2 and published_at is not null""").execute(who))
+                .flatMap(v -> conn.preparedQuery("""
+                                insert into projection_subject as s (tenant_id, subject_id, applied_seq, erased_at, updated_at)
+                                values ($1, $2, 0, $3, $3)
+                                on conflict (tenant_id, subject_id) do update set erased_at = excluded.erased_at,
+                                    updated_at = excluded.updated_at""")
+                        .execute(Tuple.of(e.tenantId(), e.subjectId(), now)))
+                .flatMap(v -> WebhookQueue.enqueueToAll(conn, e.tenantId(), e.subjectId(), e.eventId(), ceType, payload,
+                        e.recordedAt()))
+                .replaceWithVoid();
+    }
+
     /** A snapshot from the compacted state topic: replaces the purpose's row when newer, raises the applied seq. */
     static Uni<Void> applySnapshot(SqlClient conn, ConsentStateSnapshot s) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);

@@ -84,15 +84,29 @@ public class WebhookQueue {
      */
     public static Uni<Integer> enqueue(SqlClient conn, String tenant, String subjectId, UUID eventId, String eventType,
                                        String payload, Instant changedAt) {
+        return enqueue(conn, tenant, subjectId, eventId, eventType, payload, changedAt, false);
+    }
+
+    /**
+     * An erasure's deliveries: to EVERY active subscription of the tenant, whatever event types it asked for, because
+     * the controller must tell each recipient of the person's data (GDPR Art. 19). Otherwise as {@link #enqueue}.
+     */
+    public static Uni<Integer> enqueueToAll(SqlClient conn, String tenant, String subjectId, UUID eventId, String eventType,
+                                            String payload, Instant changedAt) {
+        return enqueue(conn, tenant, subjectId, eventId, eventType, payload, changedAt, true);
+    }
+
+    private static Uni<Integer> enqueue(SqlClient conn, String tenant, String subjectId, UUID eventId, String eventType,
+                                        String payload, Instant changedAt, boolean everySubscription) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return conn.preparedQuery("""
                         insert into webhook_delivery (subscription_id, tenant_id, subject_id, event_id, event_type, payload,
                             changed_at, created_at, status, next_attempt_at)
                         select w.id, $1, $2, $3, $4, $5, $6, $7, 'PENDING', $7 from webhook_subscription w
-                        where w.tenant_id = $1 and w.active and $4 = any(w.event_types)
+                        where w.tenant_id = $1 and w.active and ($8 or $4 = any(w.event_types))
                         on conflict (subscription_id, event_id) do nothing""")
                 .execute(Tuple.from(Arrays.asList(tenant, subjectId, eventId, eventType, payload,
-                        OffsetDateTime.ofInstant(changedAt, ZoneOffset.UTC), now)))
+                        OffsetDateTime.ofInstant(changedAt, ZoneOffset.UTC), now, everySubscription)))
                 .flatMap(rows -> rows.rowCount() == 0
                         ? Uni.createFrom().item(0)
                         : conn.preparedQuery("select pg_notify($1, '')").execute(Tuple.of(CHANNEL)).replaceWith(rows.rowCount()));
@@ -172,7 +186,8 @@ public class WebhookQueue {
     private void store(List<Tuple> attempts, List<Tuple> delivered, List<Tuple> retries, List<Tuple> dead) {
         pool.withTransaction(conn -> conn.preparedQuery("""
                                 insert into webhook_attempt (delivery_id, started_at, duration_ms, status_code, error)
-                                values ($1, $2, $3, $4, $5)""").executeBatch(attempts)
+                                select $1, $2, $3, $4, $5 where exists (select 1 from webhook_delivery where id = $1)""")
+                        .executeBatch(attempts) // a delivery deleted meanwhile (its person erased) keeps no attempt
                         .call(v -> delivered.isEmpty() ? Uni.createFrom().voidItem() : conn.preparedQuery("""
                                 update webhook_delivery set status = 'DELIVERED', attempts = $2, last_attempt_at = $3,
                                     acknowledged_at = $3, last_status_code = $4, last_error = null where id = $1""")
