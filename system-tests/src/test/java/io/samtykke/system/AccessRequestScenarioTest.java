@@ -111,10 +111,11 @@ class AccessRequestScenarioTest {
         await("both grants delivered to the webhook").atMost(PATIENCE).until(() -> received.get() >= 2);
 
         // this cluster's audit-service reads the shared broker's topics from their start, behind every earlier test's
-        // events: the rider's grant in its log shows it has caught up, so the export below waits on nothing else
+        // events, and picks up a topic new to it within its metadata refresh: the rider's grant and preference update in
+        // its log show it has caught up, so the export below holds both and waits on nothing else
         await("audit-service caught up with the shared broker").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ok(cluster.send("audit-service", "GET", "/v1/entries?subjectId=rider-1", auditor, null), 200)
-                        .path("entries").size() >= 1);
+                .until(() -> ok(cluster.send("audit-service", "GET", "/v1/entries?subject=rider-1", auditor, null), 200)
+                        .path("entries").size() >= 2);
         JsonNode filed = ok(cluster.send("consent-service", "POST", "/v1/subjects/rider-1/requests", rider,
                 "{\"type\":\"ACCESS\",\"details\":\"Send mig alt, I har om mig.\"}"), 201);
         String id = filed.path("id").asText();

@@ -118,6 +118,8 @@ final class Cluster implements AutoCloseable {
 
         Map<String, String> consentSettings = settings(pg, "consent_" + name, kafka);
         consentSettings.put("quarkus.oidc.public-key", tokens.publicKey());
+        // its own consumer group for export parts: other clusters' consent-services read the same topic from the same broker
+        consentSettings.put("samtykke.export.group-id", "consent-service-exports-" + name);
         // the double opt-in links point at this cluster's consent-service, as a deployment's point at its public address
         consentSettings.put("samtykke.double-opt-in.confirmation-url", "http://127.0.0.1:" + consentPort + "/v1/confirmations/");
         consentSettings.put("samtykke.double-opt-in.requests-per-second", "100000");

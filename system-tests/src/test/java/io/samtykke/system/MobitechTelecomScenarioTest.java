@@ -84,7 +84,7 @@ class MobitechTelecomScenarioTest {
 
         String auditor = Invariants.token(cluster, TENANT, "auditor");
         JsonNode entries = await("the STOP in the audit log").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> json(cluster.send("audit-service", "GET", "/v1/entries?subjectId=" + person, auditor, null), 200)
+                .until(() -> json(cluster.send("audit-service", "GET", "/v1/entries?subject=" + person, auditor, null), 200)
                         .path("entries"), e -> e.size() == 3);
         boolean logged = false;
         for (JsonNode e : entries) {
