@@ -7,6 +7,8 @@ import io.samtykke.contract.EventJson;
 import io.samtykke.contract.SubjectExportPart;
 import io.samtykke.contract.Topics;
 import io.samtykke.testsupport.EventContract;
+import io.samtykke.testsupport.KafkaProcess;
+import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,13 +50,17 @@ class AccessRequestScenarioTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private static Cluster cluster;
+    private static KafkaProcess kafka;
     private static HttpServer receiver;
     private static final AtomicInteger received = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        // the webhook receiver listens on 127.0.0.1, which production settings refuse (SSRF protection)
-        cluster = Cluster.start("access", Map.of(),
+        // a broker of its own: every cluster's preference- and audit-service answer an export request they read, and on
+        // the shared broker another cluster's (empty) part could come first; one broker is one deployment, as in production.
+        // The webhook receiver listens on 127.0.0.1, which production settings refuse (SSRF protection).
+        kafka = KafkaProcess.start(Files.createTempDirectory("access-kafka"));
+        cluster = Cluster.start("access", PostgresServer.shared(), kafka.bootstrapServers(), Map.of(),
                 Map.of("preference-service", Map.of("samtykke.webhooks.allow-private-networks", "true")));
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/hook", exchange -> {
@@ -72,6 +79,13 @@ class AccessRequestScenarioTest {
         }
         if (cluster != null) {
             cluster.close();
+        }
+        if (kafka != null) {
+            try {
+                kafka.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -181,7 +195,7 @@ class AccessRequestScenarioTest {
 
         // the audit log has every step, and the parts only by metadata and hash
         List<String> partData = new ArrayList<>();
-        try (TopicReader subjectTopic = new TopicReader(Topics.SUBJECT_EVENTS)) {
+        try (TopicReader subjectTopic = new TopicReader(kafka.bootstrapServers(), Topics.SUBJECT_EVENTS)) {
             for (ConsumerRecord<String, byte[]> r : subjectTopic.await(rec -> (tenant + "/rider-1").equals(rec.key())
                     && SubjectExportPart.TYPE.equals(new String(rec.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8)),
                     2, PATIENCE)) {

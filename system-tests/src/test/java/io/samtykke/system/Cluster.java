@@ -87,6 +87,12 @@ final class Cluster implements AutoCloseable {
         return start(name, overrides, Map.of());
     }
 
+    /** A cluster of its own on {@code pg} and the broker at {@code kafka}, with settings as {@link #start(String, Map, Map)}. */
+    static Cluster start(String name, PostgresServer pg, String kafka, Map<String, String> overrides,
+                         Map<String, Map<String, String>> byService) throws Exception {
+        return start(name, pg, kafka, true, overrides, byService);
+    }
+
     /**
      * The same, plus settings for one service only ({@code byService}: module name → settings), for a service's own
      * {@code samtykke.*} settings, which the other services would refuse as unknown.
