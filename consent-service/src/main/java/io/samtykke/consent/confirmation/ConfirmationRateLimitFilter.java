@@ -1,15 +1,13 @@
 package io.samtykke.consent.confirmation;
 
 import io.samtykke.consent.config.ConsentConfig;
-import io.samtykke.kit.problem.ProblemMapper;
+import io.samtykke.kit.ratelimit.AddressRateLimit;
 import io.samtykke.kit.ratelimit.RateLimits;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
-import java.time.Duration;
 
 /**
  * 429 with Retry-After on the public confirmation links when one client address sends more than
@@ -22,7 +20,7 @@ public class ConfirmationRateLimitFilter {
     @Inject
     jakarta.inject.Provider<ConsentConfig> config;
 
-    private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 100_000);
+    private final AddressRateLimit limits = new AddressRateLimit();
 
     @ServerRequestFilter
     public Response limit(ContainerRequestContext request, HttpServerRequest http) {
@@ -30,9 +28,7 @@ public class ConfirmationRateLimitFilter {
         if (!path.startsWith("/v1/confirmations/")) {
             return null;
         }
-        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
         ConsentConfig.DoubleOptIn settings = config.get().doubleOptIn();
-        long wait = limits.acquire(address, new RateLimits.Limit(settings.requestsPerSecond(), settings.burst()));
-        return wait == 0 ? null : ProblemMapper.rateLimited(wait, "this address", path);
+        return limits.acquire(http, path, new RateLimits.Limit(settings.requestsPerSecond(), settings.burst()));
     }
 }

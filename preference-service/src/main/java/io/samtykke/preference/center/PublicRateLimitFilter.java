@@ -1,6 +1,6 @@
 package io.samtykke.preference.center;
 
-import io.samtykke.kit.problem.ProblemMapper;
+import io.samtykke.kit.ratelimit.AddressRateLimit;
 import io.samtykke.kit.ratelimit.RateLimits;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,8 +8,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
-import java.time.Duration;
 
 /**
  * 429 with Retry-After on the public pages ({@code /preferences}, {@code /unsubscribe/…}) when one client address
@@ -23,7 +21,7 @@ public class PublicRateLimitFilter {
     @Inject
     jakarta.inject.Provider<PreferenceConfig> config;
 
-    private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 100_000);
+    private final AddressRateLimit limits = new AddressRateLimit();
 
     @ServerRequestFilter
     public Response limit(ContainerRequestContext request, HttpServerRequest http) {
@@ -31,12 +29,7 @@ public class PublicRateLimitFilter {
         if (!path.equals("/preferences") && !path.startsWith("/unsubscribe/")) {
             return null;
         }
-        String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-        long wait = limits.acquire(address, new RateLimits.Limit(config.get().publicRateLimit().requestsPerSecond(),
+        return limits.acquire(http, path, new RateLimits.Limit(config.get().publicRateLimit().requestsPerSecond(),
                 config.get().publicRateLimit().burst()));
-        if (wait == 0) {
-            return null;
-        }
-        return ProblemMapper.rateLimited(wait, "this address", path);
     }
 }
