@@ -13,6 +13,9 @@ run_bench() {
   if [ "${SAMTYKKE_SKIP_BUILD:-0}" != "1" ]; then
     ./mvnw -B -q -pl bench -am package -DskipTests
   fi
-  exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dsamtykke.repo.root="$root" "$@" \
+  # Services run as deploy/local runs them in production (C2 compiler on, the same heap), not with the tests'
+  # quick-start options; SAMTYKKE_SERVICE_JVM adds to or replaces them (e.g. a flight recording).
+  exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dsamtykke.repo.root="$root" \
+    -Dsamtykke.service.jvm-options="${SAMTYKKE_SERVICE_JVM:--Xmx256m}" "$@" \
     -cp "bench/target/classes:bench/target/lib/*" "io.samtykke.bench.$main"
 }

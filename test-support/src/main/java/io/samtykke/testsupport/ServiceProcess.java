@@ -23,6 +23,13 @@ import java.util.Map;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * The JVM options of a service process: tests favour a quick start (C1 only, small heap); a benchmark sets
+     * {@code samtykke.service.jvm-options} to what production runs (deploy/local, the container images).
+     */
+    public static final String JVM_OPTIONS = "samtykke.service.jvm-options";
+    private static final String TEST_JVM_OPTIONS = "-Xmx256m -XX:TieredStopAtLevel=1";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
@@ -53,8 +60,9 @@ public final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing; build the service first");
         }
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(System.getProperty(JVM_OPTIONS, TEST_JVM_OPTIONS).trim().split("\\s+")));
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-jar");

@@ -89,11 +89,12 @@ public class ConsentService {
         ConsentRequestValidator.validateSubjectId(subjectId);
         caller.requireAccessTo(subjectId);
         validator.validate(request, caller);
-        String requestHash = idempotency.hash("POST /v1/subjects/" + subjectId + "/consents", request);
-        String clientId = clientId(caller);
         if (ctx.idempotencyKey() == null) {
             return pool.withTransaction(conn -> writeInTransaction(conn, subjectId, request, ctx, null, null));
         }
+        // hashed only for a retry-safe request: serializing the body again cost 4 % of a write's CPU (bench profile)
+        String requestHash = idempotency.hash("POST /v1/subjects/" + subjectId + "/consents", request);
+        String clientId = clientId(caller);
         String key = IdempotencyStore.normalizeKey(ctx.idempotencyKey());
         return idempotency.find(caller.tenant(), clientId, key)
                 .flatMap(stored -> stored != null
@@ -258,9 +259,8 @@ public class ConsentService {
                     ConsentWriteResponse response = new ConsentWriteResponse(subjectId,
                             events.get(0).requestId(), newSeq, events.stream().map(this::view).toList());
                     String etag = etag(newSeq);
-                    return store.append(conn, planned, ctx.validTraceparent())
+                    return store.append(conn, planned, ctx.validTraceparent(), newSeq, now)
                             .flatMap(v -> confirmationTokens.issue(conn, events, ctx.validTraceparent()))
-                            .flatMap(v -> store.advanceSeq(conn, tenant, subjectId, newSeq, now))
                             .flatMap(v -> request.identifiers() == null || request.identifiers().isEmpty()
                                     ? Uni.createFrom().voidItem()
                                     : identifiers.attach(conn, tenant, subjectId, request.identifiers(), now,
