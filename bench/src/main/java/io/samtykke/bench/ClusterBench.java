@@ -371,12 +371,14 @@ final class ClusterBench {
     }
 
     /**
-     * Withdrawals of the batch people at {@code rate}, open loop; from each one's due time until a plain consumer sees
+     * Withdrawals of the batch people at {@code rate}, open loop for {@code bench.withdrawal.seconds}; from each one's due time until a plain consumer sees
      * it on the opt-outs topic, and until a decision for that person answers DENY (pollers ask for everyone pending in
      * one batch request, back to back; a flip counts at the middle of the call that first said DENY).
      */
     private void withdrawals(double rate) throws Exception {
-        int n = (int) Math.min(BATCH, Math.max(50, rate * step.toSeconds()));
+        // at least 10 s of withdrawals, so that the p99 rests on a few hundred of them even in a quick run
+        long seconds = Long.getLong("bench.withdrawal.seconds", Math.max(10, step.toSeconds()));
+        int n = (int) Math.min(BATCH, Math.max(50, rate * seconds));
         Duration duration = lasting(n, rate);
         long[] due = new long[n];
         Arrays.fill(due, -1);
@@ -598,5 +600,9 @@ final class ClusterBench {
                 "%.1f s from launching all three at once until all answer ready", all), all,
                 "PostgreSQL and Kafka already up", 0, Double.NaN, "<= 15 s", all <= 15));
         report.bars("start to ready", "seconds", bars);
+        Map<String, Double> memory = new LinkedHashMap<>();
+        rssWarm.forEach((service, mb) -> memory.put(service + " after warm-up", mb));
+        rssLoaded.forEach((service, mb) -> memory.put(service + " after the load", mb));
+        report.bars("resident memory", "MB (VmRSS)", memory);
     }
 }
