@@ -88,17 +88,7 @@ public final class ConsentBench {
 
                 System.out.printf("%nloading %,d history rows for 100,000 other subjects ...%n", bulk);
                 long t0 = System.nanoTime();
-                try (Statement s = jdbc.createStatement()) {
-                    s.execute("""
-                            insert into consent_record (tenant_id, subject_id, subject_seq, event_id, request_id, purpose_key,
-                                action, previous_state, state, occurred_at, recorded_at, actor_type)
-                            select 'bulk', 'bulk-' || (g %% 100000), g / 100000 + 1, gen_random_uuid(), gen_random_uuid(),
-                                   'newsletter', 'GRANT', 'NONE', 'GRANTED', ts, ts, 'SUBJECT'
-                            from generate_series(1, %d) g,
-                                 lateral (select now() - interval '30 days' + (g %% 8) * interval '5 days' as ts) t
-                            """.formatted(bulk));
-                    s.execute("analyze consent_record");
-                }
+                loadHistory(jdbc, 0, bulk);
                 System.out.printf("loaded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 warmUp(serviceRead, historyRead, atRead, serviceWrite, 200);
                 Stats sr2 = measure(serviceRead, ops);
@@ -114,6 +104,24 @@ public final class ConsentBench {
             }
         }
         System.exit(0); // the in-process Kafka broker's threads would keep the JVM alive
+    }
+
+    /**
+     * History rows number {@code from + 1} to {@code to} of 100,000 other subjects (tenant "bulk") in the partitioned
+     * {@code consent_record}, then {@code ANALYZE}: calling it again with the next range grows the same history.
+     */
+    static void loadHistory(Connection jdbc, long from, long to) throws Exception {
+        try (Statement s = jdbc.createStatement()) {
+            s.execute("""
+                    insert into consent_record (tenant_id, subject_id, subject_seq, event_id, request_id, purpose_key,
+                        action, previous_state, state, occurred_at, recorded_at, actor_type)
+                    select 'bulk', 'bulk-' || (g %% 100000), g / 100000 + 1, gen_random_uuid(), gen_random_uuid(),
+                           'newsletter', 'GRANT', 'NONE', 'GRANTED', ts, ts, 'SUBJECT'
+                    from generate_series(%d, %d) g,
+                         lateral (select now() - interval '30 days' + (g %% 8) * interval '5 days' as ts) t
+                    """.formatted(from + 1, to));
+            s.execute("analyze consent_record");
+        }
     }
 
     /** The service's write transaction and read queries, statement for statement, over JDBC. */

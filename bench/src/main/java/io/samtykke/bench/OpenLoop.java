@@ -23,11 +23,42 @@ final class OpenLoop {
     @FunctionalInterface
     interface Op {
         void run(int i) throws Exception;
+
+        /** The same, told the request's due time ({@link System#nanoTime()}), for an op that measures beyond its answer. */
+        default void run(int i, long dueNanos) throws Exception {
+            run(i);
+        }
+    }
+
+    /** An op that needs its due time, e.g. to time what the request causes elsewhere from that due time. */
+    @FunctionalInterface
+    interface TimedOp {
+        void run(int i, long dueNanos) throws Exception;
+    }
+
+    /** A check after a step (e.g. that consumers kept up), which can make a step within its p99 bound fail. */
+    @FunctionalInterface
+    interface StepCheck {
+        boolean holds(Step step) throws Exception;
+    }
+
+    static Op timed(TimedOp op) {
+        return new Op() {
+            @Override
+            public void run(int i) throws Exception {
+                op.run(i, System.nanoTime());
+            }
+
+            @Override
+            public void run(int i, long dueNanos) throws Exception {
+                op.run(i, dueNanos);
+            }
+        };
     }
 
     /** One step: the offered rate, what was done, latency in ms, and completions per second over the step. */
     record Step(double offeredPerSecond, double achievedPerSecond, long done, long errors, double p50, double p90, double p99,
-                double p999, double max, List<Long> perSecond) {
+                double p999, double max, List<Long> perSecond, long startEpochMillis, long endEpochMillis) {
         boolean holds(double p99BoundMs) {
             return errors == 0 && p99 <= p99BoundMs && achievedPerSecond >= 0.95 * offeredPerSecond;
         }
@@ -42,6 +73,7 @@ final class OpenLoop {
 
     /** Runs {@code ops} (one per connection, each may keep its own connection) at {@code rate} for {@code duration}. */
     static Step run(IntFunction<Op> opPerConnection, int connections, double rate, Duration duration) throws InterruptedException {
+        long startEpoch = System.currentTimeMillis() + 50;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         long end = start + duration.toNanos();
         double interval = 1e9 / rate;
@@ -67,7 +99,7 @@ final class OpenLoop {
                             LockSupport.parkNanos(wait);
                         }
                         try {
-                            op.run((int) i);
+                            op.run((int) i, due);
                         } catch (Exception e) {
                             if (errors.getAndIncrement() == 0) {
                                 System.err.println("first error: " + e);
@@ -104,29 +136,52 @@ final class OpenLoop {
         }
         return new Step(rate, all.getTotalCount() / elapsed, all.getTotalCount(), errors.get(),
                 ms(all.getValueAtPercentile(50)), ms(all.getValueAtPercentile(90)), ms(all.getValueAtPercentile(99)),
-                ms(all.getValueAtPercentile(99.9)), ms(all.getMaxValue()), series);
+                ms(all.getValueAtPercentile(99.9)), ms(all.getMaxValue()), series, startEpoch,
+                startEpoch + (long) (elapsed * 1000));
     }
 
     /**
      * The highest rate at which p99 stays under {@code p99BoundMs} with every request answered right: doubles from
-     * {@code startRate} until a step fails, then bisects between the last good and the first bad rate.
+     * {@code startRate} until a step fails (halves from it, at most four times, until one holds if the first fails),
+     * then bisects between the last good and the first bad rate.
      */
     static Search findMax(String name, IntFunction<Op> op, int connections, double startRate, double p99BoundMs,
                           Duration step, int bisections) throws InterruptedException {
+        try {
+            return findMax(name, op, connections, startRate, p99BoundMs, step, bisections, s -> true);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The same, where a step holds only if {@code check} says so too (after it ran, before the next). */
+    static Search findMax(String name, IntFunction<Op> op, int connections, double startRate, double p99BoundMs,
+                          Duration step, int bisections, StepCheck check) throws Exception {
         List<Step> steps = new ArrayList<>();
         Step best = null;
         double rate = startRate;
         double bad = Double.NaN;
+        boolean up = true;
         while (true) {
             Step s = run(op, connections, rate, step);
             steps.add(s);
             report(name, s, p99BoundMs);
-            if (!s.holds(p99BoundMs)) {
+            boolean held = check.holds(s) & s.holds(p99BoundMs); // the check runs either way (it may wait for consumers to drain)
+            if (held) {
+                best = s;
+            }
+            if (held && up) {
+                rate *= 2;
+            } else if (!held && best == null && rate > startRate / 16) {
+                up = false; // the start rate was already too much: halve until one holds
                 bad = rate;
+                rate /= 2;
+            } else {
+                bad = up ? rate : bad;
                 break;
             }
-            best = s;
-            rate *= 2;
         }
         double good = best == null ? 0 : best.offeredPerSecond();
         for (int b = 0; b < bisections && best != null; b++) {
@@ -134,7 +189,7 @@ final class OpenLoop {
             Step s = run(op, connections, mid, step);
             steps.add(s);
             report(name, s, p99BoundMs);
-            if (s.holds(p99BoundMs)) {
+            if (check.holds(s) & s.holds(p99BoundMs)) {
                 best = s;
                 good = mid;
             } else {

@@ -99,6 +99,11 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** The operating-system process id, for a benchmark that reads the process's memory (/proc/&lt;pid&gt;/status). */
+    public long pid() {
+        return process.pid();
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
