@@ -19,10 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Evidence cannot be changed or removed in PostgreSQL: the service's role lacks the rights, and triggers stop even the owner. */
 @QuarkusTest
-class AppendOnlyTest {
-
-    /** A tenant of its own for each test (JUnit makes an instance per test). */
-    private final Auditor auditor = Auditor.newTenant();
+class AppendOnlyTest extends TenantTest {
 
     @Test
     void theServicesDatabaseRoleCannotUpdateDeleteOrTruncateEvidence() throws SQLException {

@@ -27,10 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Signed checkpoints of each tenant's Merkle tree, and the proofs an auditor checks against them. */
 @QuarkusTest
-class CheckpointAndProofTest {
-
-    /** A tenant of its own for each test (JUnit makes an instance per test). */
-    private final Auditor auditor = Auditor.newTenant();
+class CheckpointAndProofTest extends TenantTest {
 
     @Test
     void aSignedCheckpointSoonCoversNewEntriesAndItsRootIsTheEntriesTreeHash() throws Exception {

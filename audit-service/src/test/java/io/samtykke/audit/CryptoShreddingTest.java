@@ -23,10 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Erasure by destroying a person's data key: they become unreadable, the log stays whole and verifiable. */
 @QuarkusTest
-class CryptoShreddingTest {
-
-    /** A tenant of its own for each test (JUnit makes an instance per test). */
-    private final Auditor auditor = Auditor.newTenant();
+class CryptoShreddingTest extends TenantTest {
 
     @Test
     void destroyingAPersonsKeyErasesTheirPersonalValuesWhileEveryEntryStillVerifies() throws Exception {

@@ -22,10 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A consent receipt per record: what was agreed, under which notice, and the proof it is in the signed log. */
 @QuarkusTest
-class ReceiptTest {
-
-    /** A tenant of its own for each test (JUnit makes an instance per test). */
-    private final Auditor auditor = Auditor.newTenant();
+class ReceiptTest extends TenantTest {
 
     @Test
     void aReceiptCarriesTheConsentReceiptFieldsAndAProofTheVerifierAccepts() throws VerificationException {

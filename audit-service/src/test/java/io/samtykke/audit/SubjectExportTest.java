@@ -40,10 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other services') by their metadata and hash only, never their data.
  */
 @QuarkusTest
-class SubjectExportTest {
+class SubjectExportTest extends TenantTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Auditor auditor = Auditor.newTenant();
 
     @Test
     void anExportRequestIsAnsweredWithThePersonsEntriesAndProofsAndPartsAreLoggedWithoutTheirData() throws Exception {

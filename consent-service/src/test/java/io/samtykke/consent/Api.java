@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import static org.hamcrest.Matchers.equalTo;
+
 /** What tests need to talk to the service as a real client: a fresh tenant, tokens, requests, the database. */
 public final class Api extends TenantClient {
 
@@ -111,6 +113,18 @@ public final class Api extends TenantClient {
         List<Map<String, Object>> consents = as("app").get("/v1/subjects/" + subjectId + "/consents").then().statusCode(200)
                 .extract().jsonPath().getList("consents");
         return consents.stream().collect(Collectors.toMap(c -> (String) c.get("purpose"), c -> (String) c.get("state")));
+    }
+
+    /**
+     * Record {@code index} of the subject's history is the expiry job's: an EXPIRE to EXPIRED by the system. Answers the
+     * history, for what else a test checks of that record.
+     */
+    public ValidatableResponse expiredBySystem(String subjectId, int index) {
+        String record = "records[" + index + "].";
+        return as("app").get("/v1/subjects/" + subjectId + "/consents/history").then().statusCode(200)
+                .body(record + "action", equalTo("EXPIRE"))
+                .body(record + "state", equalTo("EXPIRED"))
+                .body(record + "actor.type", equalTo("SYSTEM"));
     }
 
     public long records(String subjectId) {

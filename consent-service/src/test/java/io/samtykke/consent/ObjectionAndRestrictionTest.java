@@ -19,11 +19,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** The person-wide objection to direct marketing and the restriction of processing, and their events. */
 @QuarkusTest
 class ObjectionAndRestrictionTest {
 
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private static final Map<String, Object> EVIDENCE = Map.of("evidence", Map.of("source", Map.of("appId", "mobiplus-app",
             "platform", "android", "appVersion", "7.0.1", "collectionPoint", "privacy-settings"), "language", "sv"));
 
@@ -67,7 +69,8 @@ class ObjectionAndRestrictionTest {
     @Test
     void completingARestrictionRequestRestrictsAndTheDpoLiftsIt() {
         Api api = Api.newTenant();
-        String id = api.asSubject("anna").body(Map.of("type", "RESTRICTION", "details", "My address is wrong"))
+        String id = api.asSubject("anna").header("User-Agent", "anna-phone").header("traceparent", TRACEPARENT)
+                .body(Map.of("type", "RESTRICTION", "details", "My address is wrong"))
                 .post("/v1/subjects/anna/requests").then().statusCode(201).extract().path("id");
         api.as("dpo").body(Map.of("status", "COMPLETED", "reason", "Restricted until the address is verified"))
                 .post("/v1/requests/" + id + "/status").then().statusCode(200);
@@ -77,19 +80,25 @@ class ObjectionAndRestrictionTest {
                 .body("errors[0].pointer", equalTo("/reason"));
         api.as("app").body(Map.of("restricted", false, "reason", "x")).put("/v1/subjects/anna/restriction").then().statusCode(403);
         api.asSubject("anna").get("/v1/subjects/anna/status").then().body("restriction", notNullValue());
-        api.as("dpo").body(Map.of("restricted", false, "reason", "Address verified and corrected"))
+        api.as("dpo").header("User-Agent", "dpo-desk").body(Map.of("restricted", false, "reason", "Address verified and corrected"))
                 .put("/v1/subjects/anna/restriction").then().statusCode(200).body("restriction", nullValue());
         api.as("dpo").body(Map.of("restricted", true, "reason", "Direct restriction")).put("/v1/subjects/bo/restriction")
                 .then().statusCode(200).body("restriction.reason", equalTo("Direct restriction"));
 
         try (TopicReader subjectEvents = new TopicReader(Topics.SUBJECT_EVENTS)) {
-            List<SubjectEvent> annas = subjectEvents.await(r -> (api.tenant + "/anna").equals(r.key()), 4, Duration.ofSeconds(30))
-                    .stream().map(EventContract::assertSubjectEvent).toList();
+            List<ConsumerRecord<String, byte[]>> records = subjectEvents.await(r -> (api.tenant + "/anna").equals(r.key()), 4,
+                    Duration.ofSeconds(30));
+            List<SubjectEvent> annas = records.stream().map(EventContract::assertSubjectEvent).toList();
             assertEquals(List.of(SubjectEventType.REQUEST_RECEIVED, SubjectEventType.RESTRICTED,
                     SubjectEventType.REQUEST_COMPLETED, SubjectEventType.RESTRICTION_LIFTED),
                     annas.stream().map(SubjectEvent::change).toList());
             assertEquals(SubjectRequestType.RESTRICTION, annas.get(1).request().type(), "the restriction names its request");
             assertEquals("Address verified and corrected", annas.get(3).reason());
+            // where each step came from: the caller's user agent and address, and the request's trace context
+            assertEquals("anna-phone", annas.get(0).evidence().userAgent());
+            assertNotNull(annas.get(0).evidence().ipPrefix());
+            assertEquals(TRACEPARENT, header(records.get(0), "ce_traceparent"));
+            assertEquals("dpo-desk", annas.get(3).evidence().userAgent());
         }
     }
 }

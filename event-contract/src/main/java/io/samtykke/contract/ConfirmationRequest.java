@@ -29,13 +29,8 @@ public record ConfirmationRequest(
         String confirmationUrl,
         String language,
         Instant requestedAt,
-        Instant expiresAt) {
+        Instant expiresAt) implements PersonEvent {
 
     /** CloudEvents {@code type} of every record on {@link Topics#CONSENT_CONFIRMATIONS}. */
     public static final String TYPE = "io.samtykke.consent.confirmation-requested.v1";
-
-    /** The Kafka record key: all events of one person share a partition. */
-    public String partitionKey() {
-        return CloudEventHeaders.partitionKey(tenantId, subjectId);
-    }
 }

@@ -29,7 +29,7 @@ public record ConsentEvent(
         Evidence evidence,
         Instant occurredAt,
         Instant recordedAt,
-        Instant expiresAt) {
+        Instant expiresAt) implements PersonEvent {
 
     /** The notice version shown to the person when the change was made; null when none applies (e.g. expiry). */
     public record Notice(String version, String language, String contentSha256, String url, boolean material) {
@@ -63,10 +63,5 @@ public record ConsentEvent(
 
     public ConsentEventType eventType() {
         return ConsentEventType.forState(state);
-    }
-
-    /** The Kafka record key: all events of one person share a partition. */
-    public String partitionKey() {
-        return CloudEventHeaders.partitionKey(tenantId, subjectId);
     }
 }

@@ -1,7 +1,10 @@
 package io.samtykke.contract;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /** CloudEvents {@code type} values of consent events; the resulting state decides the type. */
-public enum ConsentEventType {
+public enum ConsentEventType implements EventType {
     GRANTED("io.samtykke.consent.granted.v1", ConsentState.GRANTED),
     PENDING_CONFIRMATION("io.samtykke.consent.pending.v1", ConsentState.PENDING_CONFIRMATION),
     DENIED("io.samtykke.consent.denied.v1", ConsentState.DENIED),
@@ -40,11 +43,11 @@ public enum ConsentEventType {
     }
 
     public static ConsentEventType fromType(String type) {
-        for (ConsentEventType t : values()) {
-            if (t.type.equals(type)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown consent event type " + type);
+        return find(type).orElseThrow(() -> new IllegalArgumentException("unknown consent event type " + type));
+    }
+
+    /** The consent event type of a CloudEvents {@code type}, empty for anything else (a reader tells the streams apart). */
+    public static Optional<ConsentEventType> find(String type) {
+        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst();
     }
 }

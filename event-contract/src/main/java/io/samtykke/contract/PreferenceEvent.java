@@ -17,13 +17,8 @@ public record PreferenceEvent(
         String subjectId,
         long version,
         Preferences preferences,
-        Instant updatedAt) {
+        Instant updatedAt) implements PersonEvent {
 
     /** CloudEvents {@code type} of every record on {@link Topics#PREFERENCE_EVENTS}. */
     public static final String TYPE = "io.samtykke.preference.updated.v1";
-
-    /** The Kafka record key: all events of one person share a partition. */
-    public String partitionKey() {
-        return CloudEventHeaders.partitionKey(tenantId, subjectId);
-    }
 }

@@ -29,7 +29,7 @@ public record SubjectEvent(
         String reason,
         ConsentEvent.Evidence evidence,
         Instant occurredAt,
-        Instant recordedAt) {
+        Instant recordedAt) implements PersonEvent {
 
     /** What an objection covers. */
     public enum Scope {
@@ -45,10 +45,5 @@ public record SubjectEvent(
      */
     public record Request(UUID requestId, SubjectRequestType type, SubjectRequestStatus status, Instant receivedAt,
                           Instant dueAt, Integer extendedMonths) {
-    }
-
-    /** The Kafka record key: the same as the person's consent events, so they share a partition. */
-    public String partitionKey() {
-        return CloudEventHeaders.partitionKey(tenantId, subjectId);
     }
 }

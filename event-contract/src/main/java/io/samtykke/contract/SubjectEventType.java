@@ -1,11 +1,14 @@
 package io.samtykke.contract;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * The CloudEvents {@code type} of each {@link SubjectEvent} on {@link Topics#SUBJECT_EVENTS}: what happened to the
  * person as a whole (not to one purpose), and each step of a data subject request. Objection is an opt-out, so it
  * also goes on {@link Topics#CONSENT_OPTOUTS}.
  */
-public enum SubjectEventType {
+public enum SubjectEventType implements EventType {
     /** The person objected to all direct marketing of the tenant (GDPR Art. 21(2)-(3)): every MARKETING purpose, now and later, every channel. */
     OBJECTED("io.samtykke.subject.objected.v1", true),
     /** The person withdrew that objection; marketing purposes follow their own consent again. */
@@ -60,12 +63,12 @@ public enum SubjectEventType {
     }
 
     public static SubjectEventType fromType(String type) {
-        for (SubjectEventType t : values()) {
-            if (t.type.equals(type)) {
-                return t;
-            }
-        }
-        throw new IllegalArgumentException("unknown subject event type " + type);
+        return find(type).orElseThrow(() -> new IllegalArgumentException("unknown subject event type " + type));
+    }
+
+    /** The subject event type of a CloudEvents {@code type}, empty for anything else (e.g. a newer version). */
+    public static Optional<SubjectEventType> find(String type) {
+        return Arrays.stream(values()).filter(t -> t.type.equals(type)).findFirst();
     }
 
     /** True when {@code type} names a subject event (of any version), so a consumer can tell the two streams apart. */

@@ -49,17 +49,13 @@ public record SubjectExportPart(
         String sha256,
         long size,
         String data,
-        Instant producedAt) {
+        Instant producedAt) implements PersonEvent {
 
     public static final String TYPE = "io.samtykke.subject.export-part.v1";
     public static final String ENCODING = "gzip+base64";
     /** The largest {@code data} of one chunk: 256 Ki characters (records stay far below 1 MB). */
     public static final int CHUNK_CHARS = 256 * 1024;
     public static final int MAX_CHUNKS = 192;
-
-    public String partitionKey() {
-        return CloudEventHeaders.partitionKey(tenantId, subjectId);
-    }
 
     /** The chunks of one part: {@code json} compressed, encoded and cut; throws when it needs more than {@link #MAX_CHUNKS}. */
     public static List<SubjectExportPart> split(String tenantId, String subjectId, UUID requestId, String service,

@@ -1,12 +1,10 @@
 package io.samtykke.preference;
 
 import io.samtykke.contract.ActorType;
-import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.ConsentAction;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentState;
-import io.samtykke.contract.ConsentStateSnapshot;
-import io.samtykke.contract.EventJson;
+import io.samtykke.contract.EventRecords;
 import io.samtykke.contract.SubjectEvent;
 import io.samtykke.contract.SubjectEventType;
 import io.samtykke.contract.Topics;
@@ -17,7 +15,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -33,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ConsentLedger {
 
+    private static final String SOURCE = "/samtykke/consent-service";
     private static final Map<String, AtomicLong> SEQ = new ConcurrentHashMap<>();
     private static KafkaProducer<String, byte[]> producer;
 
@@ -52,18 +50,9 @@ public final class ConsentLedger {
         return e;
     }
 
-    /** Publishes the three records of a stored event, the way consent-service's KafkaRecords maps them. */
+    /** Publishes the three records of a stored event, the way consent-service's outbox relay maps them. */
     public static void publish(ConsentEvent e) {
-        byte[] payload = EventJson.write(e).getBytes(StandardCharsets.UTF_8);
-        Map<String, byte[]> headers = CloudEventHeaders.forEvent(e, "/samtykke/consent-service", null);
-        send(Topics.CONSENT_EVENTS, e.partitionKey(), payload, headers);
-        if (e.eventType().isOptOut()) {
-            send(Topics.CONSENT_OPTOUTS, e.partitionKey(), payload, headers);
-        }
-        ConsentStateSnapshot s = new ConsentStateSnapshot(e.tenantId(), e.subjectId(), e.purpose(), e.state(), e.subjectSeq(),
-                e.eventId(), e.notice() == null ? null : e.notice().version(), e.recordedAt(), e.expiresAt());
-        send(Topics.CONSENT_STATE, s.key(), EventJson.write(s).getBytes(StandardCharsets.UTF_8),
-                CloudEventHeaders.forSnapshot(s, UUID.randomUUID(), "/samtykke/consent-service", e.recordedAt(), null));
+        EventRecords.of(e, SOURCE, null).forEach(ConsentLedger::send);
         producer().flush();
     }
 
@@ -97,26 +86,19 @@ public final class ConsentLedger {
         return e;
     }
 
-    /** Publishes a subject event's records, the way consent-service's KafkaRecords maps them (again, for a redelivery). */
+    /** Publishes a subject event's records, the way consent-service's outbox relay maps them (again, for a redelivery). */
     public static void publish(SubjectEvent e) {
-        byte[] payload = EventJson.write(e).getBytes(StandardCharsets.UTF_8);
-        Map<String, byte[]> headers = CloudEventHeaders.forSubjectEvent(e, "/samtykke/consent-service", null);
-        send(Topics.SUBJECT_EVENTS, e.partitionKey(), payload, headers);
-        if (e.change().isOptOut()) {
-            send(Topics.CONSENT_OPTOUTS, e.partitionKey(), payload, headers);
-        }
+        EventRecords.of(e, SOURCE, null).forEach(ConsentLedger::send);
         producer().flush();
     }
 
     /** Sends one raw record to the events topic, for tests of what the projection does with broken input. */
     public static void sendRaw(String key, byte[] value, Map<String, byte[]> headers) {
-        send(Topics.CONSENT_EVENTS, key, value, headers);
+        send(EventRecords.record(Topics.CONSENT_EVENTS, key, value, headers));
         producer().flush();
     }
 
-    private static void send(String topic, String key, byte[] value, Map<String, byte[]> headers) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
-        headers.forEach((k, v) -> r.headers().add(k, v));
+    private static void send(ProducerRecord<String, byte[]> r) {
         try {
             producer().send(r).get();
         } catch (InterruptedException | ExecutionException ex) {

@@ -2,7 +2,6 @@ package io.samtykke.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.SubjectExportPart;
 import io.samtykke.contract.Topics;
@@ -12,10 +11,10 @@ import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,8 +49,8 @@ class AccessRequestScenarioTest {
 
     private static Cluster cluster;
     private static KafkaProcess kafka;
-    private static HttpServer receiver;
-    private static final AtomicInteger received = new AtomicInteger();
+    @AutoClose
+    private static WebhookReceiver receiver;
 
     @BeforeAll
     static void start() throws Exception {
@@ -62,21 +60,11 @@ class AccessRequestScenarioTest {
         kafka = KafkaProcess.start(Files.createTempDirectory("access-kafka"));
         cluster = Cluster.start("access", PostgresServer.shared(), kafka.bootstrapServers(), Map.of(),
                 Map.of("preference-service", Map.of("samtykke.webhooks.allow-private-networks", "true")));
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            received.incrementAndGet();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = WebhookReceiver.accepting();
     }
 
     @AfterAll
     static void stop() {
-        if (receiver != null) {
-            receiver.stop(0);
-        }
         if (cluster != null) {
             cluster.close();
         }
@@ -105,7 +93,7 @@ class AccessRequestScenarioTest {
         ok(cluster.send("consent-service", "POST", "/v1/purposes/ride-offers/notices", admin,
                 "{\"version\":\"v1\",\"language\":\"da\",\"text\":\"Ja tak til køretilbud.\"}"), 201);
         JsonNode subscription = ok(cluster.send("preference-service", "POST", "/v1/webhooks", marketing,
-                "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\","
+                "{\"url\":\"" + receiver.url() + "\","
                         + "\"eventTypes\":[\"io.samtykke.consent.granted.v1\",\"io.samtykke.consent.withdrawn.v1\"]}"), 201);
 
         for (String person : List.of("rider-1", "rider-2")) {
@@ -122,7 +110,7 @@ class AccessRequestScenarioTest {
                         .at("/decisions/0/decision").asText().equals("ALLOW"));
         ok(cluster.send("preference-service", "POST", "/v1/sends", marketing,
                 "{\"channel\":\"EMAIL\",\"purpose\":\"ride-offers\",\"subjectId\":\"rider-1\",\"messageId\":\"offer-2026-17\"}"), 201);
-        await("both grants delivered to the webhook").atMost(PATIENCE).until(() -> received.get() >= 2);
+        await("both grants delivered to the webhook").atMost(PATIENCE).until(() -> receiver.deliveries().size() >= 2);
 
         // this cluster's audit-service reads the shared broker's topics from their start, behind every earlier test's
         // events, and picks up a topic new to it within its metadata refresh: the rider's grant and preference update in

@@ -2,7 +2,6 @@ package io.samtykke.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.samtykke.audit.verifier.ExportVerifier;
 import io.samtykke.audit.verifier.NoteKey;
 import io.samtykke.contract.ActorType;
@@ -12,13 +11,12 @@ import io.samtykke.contract.Topics;
 import io.samtykke.testsupport.EventContract;
 import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.StringReader;
-import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,10 +25,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
@@ -57,13 +53,10 @@ class MileageBookScenarioTest {
     private static final Duration INACTIVITY = Duration.ofSeconds(6);
     private static final String ERASED = "io.samtykke.subject.erased.v1";
 
+    @AutoClose
     private static Cluster cluster;
-    private static HttpServer receiver;
-    private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    private static volatile String secret;
-
-    record Delivery(String id, boolean verified, JsonNode body) {
-    }
+    @AutoClose
+    private static WebhookReceiver receiver;
 
     @BeforeAll
     static void start() throws Exception {
@@ -74,28 +67,7 @@ class MileageBookScenarioTest {
                         "samtykke.retention.tenants.\"" + FREE + "\".erase-inactive-after", INACTIVITY.toString(),
                         "samtykke.retention.inactivity-interval", "PT1S"),
                 "preference-service", Map.of("samtykke.webhooks.allow-private-networks", "true")));
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String id = exchange.getRequestHeaders().getFirst("webhook-id");
-            boolean verified = WithdrawalPropagationTest.verify(secret, id,
-                    exchange.getRequestHeaders().getFirst("webhook-timestamp"), body,
-                    exchange.getRequestHeaders().getFirst("webhook-signature"));
-            deliveries.add(new Delivery(id, verified, JSON.readTree(body)));
-            exchange.sendResponseHeaders(verified ? 204 : 401, -1);
-            exchange.close();
-        });
-        receiver.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (receiver != null) {
-            receiver.stop(0);
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        receiver = WebhookReceiver.verifying();
     }
 
     @Test
@@ -112,9 +84,9 @@ class MileageBookScenarioTest {
         purpose(admin, "politik-mails", "CONTRACT", "SERVICE_MESSAGES");
         // a recipient that asked only for grants: an erasure reaches it all the same (Art. 19)
         JsonNode subscription = ok(cluster.send("preference-service", "POST", "/v1/webhooks", marketing,
-                "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\","
+                "{\"url\":\"" + receiver.url() + "\","
                         + "\"eventTypes\":[\"io.samtykke.consent.granted.v1\"]}"), 201);
-        secret = subscription.path("secret").asText();
+        receiver.verifyWith(subscription.path("secret").asText());
 
         for (String person : List.of(driver, colleague)) {
             ok(cluster.send("consent-service", "POST", "/v1/subjects/" + person + "/consents", app,
@@ -129,7 +101,7 @@ class MileageBookScenarioTest {
                 .until(() -> entries(auditor, "&subject=" + driver), e -> e.size() == 2
                         && e.stream().allMatch(x -> driver.equals(x.path("subjectId").asText()) && !x.path("erased").asBoolean()));
         await("the driver's grant delivered to the webhook").atMost(PATIENCE)
-                .until(() -> deliveries.stream().anyMatch(d -> driver.equals(d.body().at("/data/subjectId").asText())));
+                .until(() -> receiver.deliveries().stream().anyMatch(d -> driver.equals(d.json().at("/data/subjectId").asText())));
 
         // the driver asks for their account to be deleted; the DPO completes the request
         JsonNode filed = ok(cluster.send("consent-service", "POST", "/v1/subjects/" + driver + "/requests",
@@ -160,11 +132,10 @@ class MileageBookScenarioTest {
         }
 
         // third parties are told: the webhook receiver gets the erased event, signed
-        Delivery told = await("the erasure delivered to the webhook").atMost(PATIENCE).until(
-                () -> deliveries.stream().filter(d -> erasedId.equals(d.id())).findFirst(), Optional::isPresent).get();
+        WebhookReceiver.Delivery told = receiver.awaitDelivery(erasedId, PATIENCE);
         assertTrue(told.verified(), "signed per Standard Webhooks with the subscription's secret");
-        assertEquals(ERASED, told.body().path("type").asText());
-        assertEquals(driver, told.body().at("/data/subjectId").asText());
+        assertEquals(ERASED, told.json().path("type").asText());
+        assertEquals(driver, told.json().at("/data/subjectId").asText());
 
         // consent-service: nothing about the person is readable any more
         assertEquals(0, ok(cluster.send("consent-service", "GET", "/v1/subjects/" + driver + "/consents", app, null), 200).path("consents").size());

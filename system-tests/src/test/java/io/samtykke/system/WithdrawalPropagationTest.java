@@ -2,7 +2,6 @@ package io.samtykke.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.samtykke.contract.Topics;
 import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.ServiceProcess;
@@ -10,13 +9,11 @@ import io.samtykke.testsupport.Tokens;
 import io.samtykke.testsupport.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,15 +21,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,12 +49,8 @@ class WithdrawalPropagationTest {
     private static Tokens tokens;
     private static ServiceProcess consent;
     private static ServiceProcess preference;
-    private static HttpServer receiver;
-    private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    private static volatile String secret;
-
-    record Delivery(String id, String timestamp, String signature, String body, boolean verified) {
-    }
+    @AutoClose
+    private static WebhookReceiver receiver;
 
     @BeforeAll
     static void cluster() throws Exception {
@@ -86,25 +75,11 @@ class WithdrawalPropagationTest {
         preferenceSettings.put("samtykke.links.secret", Base64.getEncoder().encodeToString(linkKey));
         preference = ServiceProcess.start("preference-service", ServiceProcess.freePort(), preferenceSettings);
 
-        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/hook", exchange -> {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            String id = exchange.getRequestHeaders().getFirst("webhook-id");
-            String ts = exchange.getRequestHeaders().getFirst("webhook-timestamp");
-            String sig = exchange.getRequestHeaders().getFirst("webhook-signature");
-            boolean verified = verify(secret, id, ts, body, sig);
-            deliveries.add(new Delivery(id, ts, sig, body, verified));
-            exchange.sendResponseHeaders(verified ? 204 : 401, -1);
-            exchange.close();
-        });
-        receiver.start();
+        receiver = WebhookReceiver.verifying();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (receiver != null) {
-            receiver.stop(0);
-        }
         if (preference != null) {
             preference.close();
         }
@@ -119,8 +94,8 @@ class WithdrawalPropagationTest {
         newsletter(tenant);
         String marketing = tokens.mint(tenant, "crm", "marketing");
         JsonNode subscription = json(preference.send(marketing, "POST", "/v1/webhooks",
-                "{\"url\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\"}"), 201);
-        secret = subscription.path("secret").asText();
+                "{\"url\":\"" + receiver.url() + "\"}"), 201);
+        receiver.verifyWith(subscription.path("secret").asText());
 
         String app = tokens.mint(tenant, "app-1", "app");
         json(consent.send(app, "POST", "/v1/subjects/anna/consents",
@@ -136,7 +111,7 @@ class WithdrawalPropagationTest {
         assertEquals(eventId, denied.at("/consent/eventId").asText(), "the decision names the withdrawal it rests on");
         assertEquals(2, denied.at("/consent/subjectSeq").asLong());
 
-        Delivery delivery = awaitDelivery(eventId);
+        WebhookReceiver.Delivery delivery = receiver.awaitDelivery(eventId, PATIENCE);
         assertTrue(delivery.verified(), "signed per Standard Webhooks with the subscription's secret");
         JsonNode body = JSON.readTree(delivery.body());
         assertEquals("io.samtykke.consent.withdrawn.v1", body.path("type").asText());
@@ -194,33 +169,6 @@ class WithdrawalPropagationTest {
                                 "{\"channel\":\"EMAIL\",\"purpose\":\"newsletter\",\"subjectId\":\"" + subject + "\"}"), 200)
                                 .path("decisions").get(0),
                         d -> verdict.equals(d.path("decision").asText()));
-    }
-
-    private static Delivery awaitDelivery(String eventId) {
-        return await("a webhook delivery of " + eventId).atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
-                .until(() -> deliveries.stream().filter(d -> eventId.equals(d.id())).findFirst(), Optional::isPresent).get();
-    }
-
-    /** What a receiver does with Standard Webhooks: HMAC-SHA256 over id.timestamp.body with the base64 part of whsec_. */
-    static boolean verify(String secret, String id, String timestamp, String body, String signatures) {
-        if (secret == null || id == null || timestamp == null || signatures == null
-                || Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp)) > 300) {
-            return false;
-        }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
-            String expected = "v1," + Base64.getEncoder().encodeToString(
-                    mac.doFinal((id + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
-            for (String candidate : signatures.split(" ")) {
-                if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), candidate.getBytes(StandardCharsets.US_ASCII))) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static JsonNode json(HttpResponse<String> response, int status) throws Exception {

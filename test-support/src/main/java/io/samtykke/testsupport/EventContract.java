@@ -20,6 +20,7 @@ import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
+import io.samtykke.contract.EventType;
 import io.samtykke.contract.PreferenceEvent;
 import io.samtykke.contract.Schemas;
 import io.samtykke.contract.SubjectEvent;
@@ -41,6 +42,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -193,12 +195,8 @@ public final class EventContract {
             } else if (exportPart) {
                 schema = Schemas.SUBJECT_EXPORT_PART;
             } else if (subjectEvent) {
-                SubjectEventType type = subjectType(event.getType());
-                if (type == null) {
+                if (!knownType(topic, event.getType(), SubjectEventType.find(event.getType()), "subject", SubjectEventType.values())) {
                     return event;
-                }
-                if (Topics.CONSENT_OPTOUTS.equals(topic) && !type.isOptOut()) {
-                    violations.add("ce_type " + type.type() + " is not an opt-out and does not belong on " + topic);
                 }
                 schema = Schemas.SUBJECT_EVENT;
             } else if (preferenceTopic) {
@@ -215,12 +213,8 @@ public final class EventContract {
                 }
                 schema = Schemas.CONFIRMATION_REQUEST;
             } else {
-                ConsentEventType type = consentType(event.getType());
-                if (type == null) {
+                if (!knownType(topic, event.getType(), ConsentEventType.find(event.getType()), "consent", ConsentEventType.values())) {
                     return event;
-                }
-                if (Topics.CONSENT_OPTOUTS.equals(topic) && !type.isOptOut()) {
-                    violations.add("ce_type " + type.type() + " is not an opt-out and does not belong on " + topic);
                 }
                 schema = Schemas.CONSENT_EVENT;
             }
@@ -355,67 +349,60 @@ public final class EventContract {
             }
         }
 
-        private ConsentEventType consentType(String type) {
-            try {
-                return ConsentEventType.fromType(type);
-            } catch (IllegalArgumentException e) {
-                violations.add("ce_type " + type + " is not a consent event type; expected one of "
-                        + Arrays.stream(ConsentEventType.values()).map(ConsentEventType::type).toList());
-                return null;
+        /**
+         * Whether ce_type names an event type of the kind (a violation listing the known ones when not); an opt-out
+         * topic must carry opt-outs only.
+         */
+        private boolean knownType(String topic, String ceType, Optional<? extends EventType> found, String kind, EventType[] known) {
+            if (found.isEmpty()) {
+                violations.add("ce_type " + ceType + " is not a " + kind + " event type; expected one of "
+                        + Arrays.stream(known).map(EventType::type).toList());
+                return false;
             }
+            if (Topics.CONSENT_OPTOUTS.equals(topic) && !found.get().isOptOut()) {
+                violations.add("ce_type " + found.get().type() + " is not an opt-out and does not belong on " + topic);
+            }
+            return true;
         }
 
         private void checkAgainstPayload(CloudEvent event, ConsentEvent payload) {
             same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
             same("ce_type", event.getType(), payload.eventType().type(), "the type of state " + payload.state());
             same("ce_subject", event.getSubject(), payload.purpose(), "purpose");
-            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
-            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
-            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            samePartition(event, payload.tenantId(), payload.subjectSeq(), "subjectSeq", payload.partitionKey(), "tenantId/subjectId");
             sameInstant("ce_time", event, payload.occurredAt(), "occurredAt");
-        }
-
-        private SubjectEventType subjectType(String type) {
-            try {
-                return SubjectEventType.fromType(type);
-            } catch (IllegalArgumentException e) {
-                violations.add("ce_type " + type + " is not a subject event type; expected one of "
-                        + Arrays.stream(SubjectEventType.values()).map(SubjectEventType::type).toList());
-                return null;
-            }
         }
 
         private void checkAgainstPayload(CloudEvent event, SubjectEvent payload) {
             same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
             same("ce_type", event.getType(), payload.change().type(), "the type of change " + payload.change());
-            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
-            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
-            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            samePartition(event, payload.tenantId(), payload.subjectSeq(), "subjectSeq", payload.partitionKey(), "tenantId/subjectId");
             sameInstant("ce_time", event, payload.occurredAt(), "occurredAt");
         }
 
         private void checkAgainstPayload(CloudEvent event, ConsentStateSnapshot payload) {
             same("ce_subject", event.getSubject(), payload.purpose(), "purpose");
-            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
-            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
-            same("record key", record.key(), payload.key(), "tenantId/subjectId/purpose");
+            samePartition(event, payload.tenantId(), payload.subjectSeq(), "subjectSeq", payload.key(), "tenantId/subjectId/purpose");
         }
 
         private void checkAgainstPayload(CloudEvent event, ConfirmationRequest payload) {
             same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
             same("ce_subject", event.getSubject(), payload.purpose(), "purpose");
-            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
-            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.subjectSeq()), "subjectSeq");
-            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            samePartition(event, payload.tenantId(), payload.subjectSeq(), "subjectSeq", payload.partitionKey(), "tenantId/subjectId");
             sameInstant("ce_time", event, payload.requestedAt(), "requestedAt");
         }
 
         private void checkAgainstPayload(CloudEvent event, PreferenceEvent payload) {
             same("ce_id", event.getId(), payload.eventId().toString(), "eventId");
-            same("ce_tenantid", extension(event, "tenantid"), payload.tenantId(), "tenantId");
-            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(payload.version()), "version");
-            same("record key", record.key(), payload.partitionKey(), "tenantId/subjectId");
+            samePartition(event, payload.tenantId(), payload.version(), "version", payload.partitionKey(), "tenantId/subjectId");
             sameInstant("ce_time", event, payload.updatedAt(), "updatedAt");
+        }
+
+        /** The tenant, the sequence number and the record key: what every record on a person's partition carries twice. */
+        private void samePartition(CloudEvent event, String tenantId, long seq, String seqField, String key, String keyFields) {
+            same("ce_tenantid", extension(event, "tenantid"), tenantId, "tenantId");
+            same("ce_subjectseq", extension(event, "subjectseq"), Long.toString(seq), seqField);
+            same("record key", record.key(), key, keyFields);
         }
 
         private void same(String header, String actual, String expected, String payloadField) {

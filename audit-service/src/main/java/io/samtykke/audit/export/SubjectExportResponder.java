@@ -132,7 +132,7 @@ public class SubjectExportResponder {
         }
         List<ConsentReceipt> consentReceipts = new ArrayList<>();
         for (AuditEntry e : entries) {
-            if (isConsentEvent(e.type())) {
+            if (ConsentEventType.find(e.type()).isPresent()) {
                 consentReceipts.add(receipts.of(tenant, e).await().atMost(TIMEOUT));
             }
         }
@@ -154,15 +154,6 @@ public class SubjectExportResponder {
             return json.writeValueAsBytes(part);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the audit part of an export", e);
-        }
-    }
-
-    private static boolean isConsentEvent(String type) {
-        try {
-            ConsentEventType.fromType(type);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
         }
     }
 }

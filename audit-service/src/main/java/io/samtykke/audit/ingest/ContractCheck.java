@@ -45,39 +45,36 @@ final class ContractCheck {
         if (!Topics.CONSENT_EVENTS.equals(e.topic()) && !Topics.CONSENT_OPTOUTS.equals(e.topic())) {
             return false;
         }
-        ConsentEventType type;
-        try {
-            type = ConsentEventType.fromType(e.type());
-        } catch (IllegalArgumentException ex) {
-            throw new NotAnEvent("ce_type " + e.type() + " is not a consent event type");
-        }
+        ConsentEventType type = ConsentEventType.find(e.type())
+                .orElseThrow(() -> new NotAnEvent("ce_type " + e.type() + " is not a consent event type"));
         JsonNode p = e.json();
-        List<String> mismatches = new ArrayList<>();
-        same(mismatches, "ce_id", e.eventId().toString(), p.path("eventId").asText(null));
-        same(mismatches, "ce_tenantid", e.tenantId(), p.path("tenantId").asText(null));
-        same(mismatches, "the record key's subject", e.subjectId(), p.path("subjectId").asText(null));
+        List<String> mismatches = personMismatches(e);
         same(mismatches, "ce_subject", e.purpose(), p.path("purpose").asText(null));
         same(mismatches, "the state of ce_type", type.state().name(), stateOf(p));
-        if (!mismatches.isEmpty()) {
-            throw new NotAnEvent("the headers and key disagree with the payload: " + String.join("; ", mismatches));
-        }
+        throwIfAny(mismatches);
         return true;
     }
 
     /** A subject event (objection, restriction, request step): its headers and key must say what its payload says. */
     private static void checkSubjectEvent(ReceivedEvent e) throws NotAnEvent {
-        SubjectEventType type;
-        try {
-            type = SubjectEventType.fromType(e.type());
-        } catch (IllegalArgumentException ex) {
-            throw new NotAnEvent("ce_type " + e.type() + " is not a subject event type");
-        }
+        SubjectEventType type = SubjectEventType.find(e.type())
+                .orElseThrow(() -> new NotAnEvent("ce_type " + e.type() + " is not a subject event type"));
+        List<String> mismatches = personMismatches(e);
+        same(mismatches, "the change of ce_type", type.name(), e.json().path("change").asText(null));
+        throwIfAny(mismatches);
+    }
+
+    /** Where the event id, tenant and subject of the headers and key differ from the payload's (every event of a person). */
+    private static List<String> personMismatches(ReceivedEvent e) {
         JsonNode p = e.json();
         List<String> mismatches = new ArrayList<>();
         same(mismatches, "ce_id", e.eventId().toString(), p.path("eventId").asText(null));
         same(mismatches, "ce_tenantid", e.tenantId(), p.path("tenantId").asText(null));
         same(mismatches, "the record key's subject", e.subjectId(), p.path("subjectId").asText(null));
-        same(mismatches, "the change of ce_type", type.name(), p.path("change").asText(null));
+        return mismatches;
+    }
+
+    private static void throwIfAny(List<String> mismatches) throws NotAnEvent {
         if (!mismatches.isEmpty()) {
             throw new NotAnEvent("the headers and key disagree with the payload: " + String.join("; ", mismatches));
         }

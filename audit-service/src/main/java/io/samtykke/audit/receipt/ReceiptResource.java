@@ -63,21 +63,12 @@ public class ReceiptResource {
             query = queries.byEventIdAbout(caller.tenant(), id, caller.subject());
         }
         return query.flatMap(found -> {
-            AuditEntry entry = found.filter(e -> isConsentEvent(e.type()))
+            AuditEntry entry = found.filter(e -> ConsentEventType.find(e.type()).isPresent())
                     .orElseThrow(() -> notFound);
             return receipts.of(caller.tenant(), entry).map(receipt -> {
                 Response.ResponseBuilder response = Response.ok(receipt);
                 return (receipt.proof() == null ? response.header("Retry-After", "1") : response).build();
             });
         });
-    }
-
-    private static boolean isConsentEvent(String type) {
-        try {
-            ConsentEventType.fromType(type);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.record.ConsentApi.Change;
 import io.samtykke.consent.record.ConsentService;
 import io.samtykke.contract.ConsentAction;
+import io.samtykke.kit.job.PeriodicJob;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Records an EXPIRE for every grant past its purpose's validity (e.g. analytics cookies after 13
@@ -53,23 +53,18 @@ public class ExpiryJob {
     @Inject
     Vertx vertx;
 
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final PeriodicJob<Integer> job = new PeriodicJob<>("expiry run", LOG, 0, this::expireDue);
 
     void onStart(@Observes StartupEvent ev) {
-        vertx.setPeriodic(config.consent().expiryInterval().toMillis(), id -> run().subscribe().with(
-                n -> {
-                    if (n > 0) {
-                        LOG.infof("expired %d grants and pending consents", n);
-                    }
-                },
-                e -> LOG.warnf("expiry run failed: %s", e.getMessage())));
+        job.every(vertx, config.consent().expiryInterval(), PeriodicJob.logCount(LOG, "expired %d grants and pending consents"));
     }
 
-    /** Expires what is due now; answers how many grants and pending consents were expired. */
+    /** Expires what is due now, unless a run is under way; answers how many grants and pending consents were expired. */
     public Uni<Integer> run() {
-        if (!running.compareAndSet(false, true)) {
-            return Uni.createFrom().item(0);
-        }
+        return job.run();
+    }
+
+    private Uni<Integer> expireDue() {
         return pool.preparedQuery("""
                         select tenant_id, subject_id, purpose_key from consent_current
                         where state in ('GRANTED', 'PENDING_CONFIRMATION') and expires_at is not null and expires_at <= $1
@@ -92,7 +87,6 @@ public class ExpiryJob {
                                     }))
                             .collect().asList()
                             .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
-                })
-                .eventually(() -> running.set(false));
+                });
     }
 }

@@ -3,6 +3,7 @@ package io.samtykke.consent.maintenance;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.subject.SubjectRequestService;
+import io.samtykke.kit.job.PeriodicJob;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -14,7 +15,6 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Erases the people a tenant keeps only while they are active (Mileage Book: "FREE accounts are deleted after 12
@@ -40,33 +40,27 @@ public class InactivityRetention {
     @Inject
     Vertx vertx;
 
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final PeriodicJob<Integer> job = new PeriodicJob<>("inactivity retention run", LOG, 0, this::eraseInactive);
 
     void onStart(@Observes StartupEvent ev) {
         if (config.retention().tenants().values().stream().noneMatch(t -> t.eraseInactiveAfter().isPresent())) {
             return;
         }
-        vertx.setPeriodic(config.retention().inactivityInterval().toMillis(), id -> run().subscribe().with(
-                n -> {
-                    if (n > 0) {
-                        LOG.infof("erased %d inactive subjects", n);
-                    }
-                },
-                e -> LOG.warnf("inactivity retention run failed: %s", e.getMessage())));
+        job.every(vertx, config.retention().inactivityInterval(), PeriodicJob.logCount(LOG, "erased %d inactive subjects"));
     }
 
-    /** One round over every tenant with an inactivity period; answers how many subjects were erased. */
+    /** One round over every tenant with an inactivity period, unless one is under way; answers how many subjects were erased. */
     public Uni<Integer> run() {
-        if (!running.compareAndSet(false, true)) {
-            return Uni.createFrom().item(0);
-        }
+        return job.run();
+    }
+
+    private Uni<Integer> eraseInactive() {
         Instant now = clock.instant();
         return Multi.createFrom().iterable(config.retention().tenants().entrySet())
                 .filter(t -> t.getValue().eraseInactiveAfter().isPresent())
                 .onItem().transformToUniAndConcatenate(t -> eraseInactive(t.getKey(), t.getValue().eraseInactiveAfter().get(), now))
                 .collect().asList()
-                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum())
-                .eventually(() -> running.set(false));
+                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
     }
 
     private Uni<Integer> eraseInactive(String tenant, Duration period, Instant now) {

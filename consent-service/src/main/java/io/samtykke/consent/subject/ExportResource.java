@@ -1,22 +1,15 @@
 package io.samtykke.consent.subject;
 
-import io.samtykke.consent.record.WriteContext;
-import io.samtykke.consent.subject.SubjectRequestService.Origin;
-import io.samtykke.kit.problem.CommonProblem;
-import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
 import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -26,7 +19,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.util.UUID;
 
 @Path("/v1/requests/{requestId}/export")
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,20 +46,11 @@ public class ExportResource {
     @APIResponse(responseCode = "404", description = "No such request for the caller, no export requested, or expired")
     @APIResponse(responseCode = "409", description = "The export is still being assembled (a part is missing); try again")
     public Uni<Response> download(@PathParam("requestId") String requestId,
-                                  @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                  @HeaderParam("traceparent") String traceparent,
-                                  @Context HttpServerRequest http) {
-        UUID id;
-        try {
-            id = UUID.fromString(requestId);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.at(CommonProblem.NOT_FOUND, "/path/requestId", "no request " + requestId + " in this tenant");
-        }
-        String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        Origin origin = new Origin(callers.current(), ip, userAgent, WriteContext.validTraceparent(traceparent));
-        return exports.download(id, origin).map(d -> Response.ok(d.body(), MediaType.APPLICATION_JSON)
-                .header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"")
-                .header("Cache-Control", "no-store")
-                .build());
+                                  @BeanParam RequestOrigin origin) {
+        return exports.download(SubjectRequestResource.id(requestId), origin.of(callers.current()))
+                .map(d -> Response.ok(d.body(), MediaType.APPLICATION_JSON)
+                        .header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"")
+                        .header("Cache-Control", "no-store")
+                        .build());
     }
 }

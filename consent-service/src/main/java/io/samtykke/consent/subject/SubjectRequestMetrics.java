@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
+import io.samtykke.kit.job.PeriodicJob;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Open data subject requests per tenant that are due within {@value #DUE_SOON_DAYS} days
@@ -50,7 +50,7 @@ public class SubjectRequestMetrics {
     @Inject
     MeterRegistry metrics;
 
-    private final AtomicBoolean running = new AtomicBoolean();
+    private final PeriodicJob<Void> job = new PeriodicJob<>("counting data subject requests", LOG, null, this::count);
     private MultiGauge dueSoon;
     private MultiGauge overdue;
 
@@ -61,16 +61,15 @@ public class SubjectRequestMetrics {
         overdue = MultiGauge.builder("samtykke.subject.requests.overdue")
                 .description("Open data subject requests past their due date (GDPR Art. 12(3)), per tenant")
                 .register(metrics);
-        refresh().subscribe().with(v -> { }, e -> LOG.warnf("counting data subject requests failed: %s", e.toString()));
-        vertx.setPeriodic(config.consent().requestMetricsInterval().toMillis(), id -> refresh().subscribe().with(v -> { },
-                e -> LOG.warnf("counting data subject requests failed: %s", e.toString())));
+        job.nowAndEvery(vertx, config.consent().requestMetricsInterval(), v -> { });
     }
 
     /** Counts again; a round still running is not overtaken. */
     public Uni<Void> refresh() {
-        if (!running.compareAndSet(false, true)) {
-            return Uni.createFrom().voidItem();
-        }
+        return job.run();
+    }
+
+    private Uni<Void> count() {
         Instant now = clock.instant();
         return pool.preparedQuery("""
                         select t.tenant_id,
@@ -92,7 +91,6 @@ public class SubjectRequestMetrics {
                     overdue.register(late, true);
                     return null;
                 })
-                .replaceWithVoid()
-                .eventually(() -> running.set(false));
+                .replaceWithVoid();
     }
 }

@@ -1,12 +1,10 @@
 package io.samtykke.consent.subject;
 
-import io.samtykke.consent.record.WriteContext;
 import io.samtykke.consent.subject.SubjectRequestApi.Extension;
 import io.samtykke.consent.subject.SubjectRequestApi.NewRequest;
 import io.samtykke.consent.subject.SubjectRequestApi.RequestList;
 import io.samtykke.consent.subject.SubjectRequestApi.RequestView;
 import io.samtykke.consent.subject.SubjectRequestApi.StatusChange;
-import io.samtykke.consent.subject.SubjectRequestService.Origin;
 import io.samtykke.consent.subject.SubjectStore.RequestFilter;
 import io.samtykke.contract.SubjectRequestStatus;
 import io.samtykke.contract.SubjectRequestType;
@@ -16,19 +14,16 @@ import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.security.Caller;
 import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -66,11 +61,9 @@ public class SubjectRequestResource {
                     + "io.samtykke.subject.request-received.v1.")
     @APIResponse(responseCode = "201", description = "Received", content = @Content(schema = @Schema(implementation = RequestView.class)))
     public Uni<Response> create(@PathParam("subjectId") String subjectId,
-                                @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                @HeaderParam("traceparent") String traceparent,
-                                @Context HttpServerRequest http,
+                                @BeanParam RequestOrigin origin,
                                 NewRequest body) {
-        return requests.create(subjectId, body, origin(http, userAgent, traceparent))
+        return requests.create(subjectId, body, origin.of(callers.current()))
                 .map(v -> Response.created(URI.create("/v1/requests/" + v.id())).entity(v).build());
     }
 
@@ -118,11 +111,9 @@ public class SubjectRequestResource {
                     + "(io.samtykke.subject.restricted.v1) until the DPO lifts it.")
     @APIResponse(responseCode = "409", description = "Not allowed from the request's status (e.g. it is closed)")
     public Uni<RequestView> changeStatus(@PathParam("requestId") String requestId,
-                                         @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                         @HeaderParam("traceparent") String traceparent,
-                                         @Context HttpServerRequest http,
+                                         @BeanParam RequestOrigin origin,
                                          StatusChange body) {
-        return requests.changeStatus(id(requestId), body, origin(http, userAgent, traceparent));
+        return requests.changeStatus(id(requestId), body, origin.of(callers.current()));
     }
 
     @POST
@@ -131,19 +122,13 @@ public class SubjectRequestResource {
     @Operation(summary = "Extend the due date by one or two months, once, within the first month, with a reason")
     @APIResponse(responseCode = "409", description = "Already extended, closed, or the first month is over")
     public Uni<RequestView> extend(@PathParam("requestId") String requestId,
-                                   @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                   @HeaderParam("traceparent") String traceparent,
-                                   @Context HttpServerRequest http,
+                                   @BeanParam RequestOrigin origin,
                                    Extension body) {
-        return requests.extend(id(requestId), body, origin(http, userAgent, traceparent));
+        return requests.extend(id(requestId), body, origin.of(callers.current()));
     }
 
-    private Origin origin(HttpServerRequest http, String userAgent, String traceparent) {
-        String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        return new Origin(callers.current(), ip, userAgent, WriteContext.validTraceparent(traceparent));
-    }
-
-    private static UUID id(String requestId) {
+    /** A request id from the path; one that is no UUID names no request of the tenant. */
+    static UUID id(String requestId) {
         try {
             return UUID.fromString(requestId);
         } catch (IllegalArgumentException e) {

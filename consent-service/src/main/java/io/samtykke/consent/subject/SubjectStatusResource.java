@@ -1,27 +1,22 @@
 package io.samtykke.consent.subject;
 
-import io.samtykke.consent.record.WriteContext;
-import io.samtykke.consent.subject.SubjectRequestService.Origin;
 import io.samtykke.consent.subject.SubjectStatusApi.ObjectionRequest;
 import io.samtykke.consent.subject.SubjectStatusApi.RestrictionChange;
 import io.samtykke.consent.subject.SubjectStatusApi.SubjectStatus;
 import io.samtykke.kit.security.Caller;
 import io.samtykke.kit.security.Callers;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -63,11 +58,9 @@ public class SubjectStatusResource {
     @APIResponse(responseCode = "200", description = "The objection stood already; nothing changed",
             content = @Content(schema = @Schema(implementation = SubjectStatus.class)))
     public Uni<Response> object(@PathParam("subjectId") String subjectId,
-                                @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                @HeaderParam("traceparent") String traceparent,
-                                @Context HttpServerRequest http,
+                                @BeanParam RequestOrigin origin,
                                 ObjectionRequest body) {
-        return subjects.object(subjectId, body, origin(http, userAgent, traceparent))
+        return subjects.object(subjectId, body, origin.of(callers.current()))
                 .map(r -> Response.status(r.changed() ? 201 : 200).entity(r.status()).build());
     }
 
@@ -79,10 +72,8 @@ public class SubjectStatusResource {
                     + "io.samtykke.subject.objection-withdrawn.v1.")
     @APIResponse(responseCode = "404", description = "No objection stands")
     public Uni<SubjectStatus> withdraw(@PathParam("subjectId") String subjectId,
-                                       @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                       @HeaderParam("traceparent") String traceparent,
-                                       @Context HttpServerRequest http) {
-        return subjects.withdrawObjection(subjectId, origin(http, userAgent, traceparent));
+                                       @BeanParam RequestOrigin origin) {
+        return subjects.withdrawObjection(subjectId, origin.of(callers.current()));
     }
 
     @PUT
@@ -92,15 +83,8 @@ public class SubjectStatusResource {
             description = "While restricted, decisions deny every purpose with reason RESTRICTED. Published as "
                     + "io.samtykke.subject.restricted.v1 / restriction-lifted.v1; asking for what holds changes nothing.")
     public Uni<SubjectStatus> restrict(@PathParam("subjectId") String subjectId,
-                                       @HeaderParam(HttpHeaders.USER_AGENT) String userAgent,
-                                       @HeaderParam("traceparent") String traceparent,
-                                       @Context HttpServerRequest http,
+                                       @BeanParam RequestOrigin origin,
                                        RestrictionChange body) {
-        return subjects.restrict(subjectId, body, origin(http, userAgent, traceparent)).map(SubjectStatusService.Result::status);
-    }
-
-    private Origin origin(HttpServerRequest http, String userAgent, String traceparent) {
-        String ip = http.remoteAddress() == null ? null : http.remoteAddress().hostAddress();
-        return new Origin(callers.current(), ip, userAgent, WriteContext.validTraceparent(traceparent));
+        return subjects.restrict(subjectId, body, origin.of(callers.current())).map(SubjectStatusService.Result::status);
     }
 }
