@@ -3,6 +3,7 @@ package io.samtykke.kit.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.samtykke.kit.json.StrictJson;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
@@ -28,7 +29,10 @@ public class StrictRequestText {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ServerRequestFilter(preMatching = true)
-    public Optional<Response> check(ContainerRequestContext request) {
+    public Optional<Response> check(ContainerRequestContext request, HttpServerRequest http) {
+        if (http.query() == null && plain(http.path())) {
+            return Optional.empty(); // nearly every request: nothing to decode, so nothing to refuse, and no URI parsed
+        }
         UriInfo uri = request.getUriInfo();
         // the raw path, decoded here once: UriInfo's decoded segments decode an escaped '%' (%25) a second time and throw
         for (String segment : uri.getRequestUri().getRawPath().split("/")) {
@@ -54,6 +58,20 @@ public class StrictRequestText {
             }
         }
         return Optional.empty();
+    }
+
+    /** Printable ASCII without a percent-escape decodes to itself: no control character, no surrogate. */
+    static boolean plain(String rawPath) {
+        if (rawPath == null) {
+            return false;
+        }
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '%') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Response refuse(UriInfo uri, String detail, String pointer) {
