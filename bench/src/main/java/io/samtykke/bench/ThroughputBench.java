@@ -206,16 +206,7 @@ public final class ThroughputBench {
     }
 
     static HttpResponse<String> send(String url, String token, String method, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(ServiceProcess.request(url, token, method, body), HttpResponse.BodyHandlers.ofString());
     }
 
     static void expect(HttpResponse<String> r, int status) {

@@ -113,7 +113,12 @@ public final class ServiceProcess implements AutoCloseable {
      * as a client outside the process sends it.
      */
     public HttpResponse<String> send(String token, String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+        return HTTP.send(request(url(path), token, method, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The request {@link #send} sends, for a client of one's own (a benchmark's). */
+    public static HttpRequest request(String url, String token, String method, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -122,7 +127,7 @@ public final class ServiceProcess implements AutoCloseable {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return request.build();
     }
 
     private void awaitReady(Duration timeout) {
