@@ -30,6 +30,18 @@ public class ClientRateLimitFilter {
 
     private final RateLimits limits = new RateLimits(Duration.ofMinutes(10), 1_000_000);
 
+    /** The configuration, looked up once (each lookup through the provider made a new mapping object: per request). */
+    private volatile RateLimitConfig resolved;
+
+    private RateLimitConfig config() {
+        RateLimitConfig c = resolved;
+        if (c == null) {
+            c = config.get();
+            resolved = c;
+        }
+        return c;
+    }
+
     @ServerRequestFilter
     public Uni<Response> limit(ContainerRequestContext request) {
         return identities.getDeferredIdentity()
@@ -43,7 +55,7 @@ public class ClientRateLimitFilter {
             return null; // refused later by the endpoint's own checks, or a public endpoint with its own limit
         }
         String tenant = jwt.getClaim("tenant").toString();
-        long wait = limits.acquire(key(tenant, jwt.getSubject()), config.get().share(tenant));
+        long wait = limits.acquire(key(tenant, jwt.getSubject()), config().share(tenant));
         return wait == 0 ? null : ProblemMapper.rateLimited(wait, "this client", request.getUriInfo().getPath());
     }
 

@@ -24,7 +24,11 @@ public final class RateLimits {
         }
     }
 
-    private final Cache<String, Bucket> buckets;
+    /** A bucket is per key and limit, so a changed limit starts a new bucket. */
+    private record BucketKey(String key, Limit limit) {
+    }
+
+    private final Cache<BucketKey, Bucket> buckets;
 
     public RateLimits(Duration idle, long maxKeys) {
         this.buckets = Caffeine.newBuilder().expireAfterAccess(idle).maximumSize(maxKeys).build();
@@ -32,7 +36,7 @@ public final class RateLimits {
 
     /** Takes one request from {@code key}'s bucket: 0 when allowed, else the whole seconds until it would be (at least 1). */
     public long acquire(String key, Limit limit) {
-        Bucket bucket = buckets.get(key + "\u0000" + limit.perSecond() + "/" + limit.burst(), k -> Bucket.builder()
+        Bucket bucket = buckets.get(new BucketKey(key, limit), k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(limit.burst())
                         // the burst refills in burst / rate seconds, greedily: the rate holds for fractions too (0.5/s)
                         .refillGreedy(limit.burst(), Duration.ofNanos((long) (limit.burst() / limit.perSecond() * 1e9)))
