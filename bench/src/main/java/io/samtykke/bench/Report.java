@@ -96,11 +96,14 @@ final class Report {
         }
     }
 
-    /** Writes bench/results/&lt;date&gt;-throughput.json, the PNGs, and (when {@code readme}) the table in bench/README.md. */
+    /**
+     * Writes bench/results/&lt;date&gt;-throughput.json, the PNGs, and (when {@code readme}, a run of all benchmarks) the
+     * table in bench/README.md; a selection writes &lt;date&gt;-selection-* files, so it never replaces a full run's.
+     */
     void write(Path root, Map<String, Object> settings, String description, boolean readme) throws Exception {
         String date = LocalDate.now().toString();
         pngFolder = root.resolve("bench").resolve("results");
-        pngDate = date;
+        pngDate = readme ? date : date + "-selection";
         Files.createDirectories(pngFolder);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("date", Instant.now().toString());
@@ -111,7 +114,7 @@ final class Report {
         json.put("searches", searches);
         json.put("details", details);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(pngFolder.resolve(date + "-throughput.json").toFile(), json);
+                .writeValue(pngFolder.resolve(pngDate + "-throughput.json").toFile(), json);
         for (OpenLoop.Search s : searches) {
             plot(s);
         }
@@ -123,7 +126,7 @@ final class Report {
         if (readme) {
             updateReadme(root.resolve("bench").resolve("README.md"), date + ", " + description, markdown.toString());
         }
-        System.out.println("results: " + pngFolder.resolve(date + "-throughput.json") + " and one PNG per benchmark");
+        System.out.println("results: " + pngFolder.resolve(pngDate + "-throughput.json") + " and one PNG per benchmark");
     }
 
     /** Latency percentiles per offered rate, and completions per second of the best step. */
