@@ -93,17 +93,9 @@ public final class AuditBench {
             produce(bootstrap, TENANT, n, 0);
             System.out.printf(Locale.ROOT, "produced %,d events to %s in %.1f s%n", n, Topics.CONSENT_EVENTS, secondsSince(t0));
 
-            Map<String, String> settings = new HashMap<>(ServiceProcess.settingsFor(pg, DB));
-            settings.remove("samtykke.identifiers.master-key");
-            settings.put("quarkus.flyway.username", pg.user());
-            settings.put("quarkus.flyway.password", pg.password());
-            settings.put("quarkus.datasource.username", "audit_app");
-            settings.put("quarkus.datasource.password", APP_PASSWORD);
             Path key = Files.writeString(work.resolve("signing-key.pem"), Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
-            settings.put("samtykke.audit.signing-key-file", key.toString());
-            byte[] kek = new byte[32];
-            new SecureRandom().nextBytes(kek);
-            settings.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(kek));
+            Map<String, String> settings = ServiceProcess.asAuditService(new HashMap<>(ServiceProcess.settingsFor(pg, DB)),
+                    pg, APP_PASSWORD, key);
 
             try (ServiceProcess audit = ServiceProcess.start("audit-service", ServiceProcess.freePort(), settings);
                  Connection jdbc = DriverManager.getConnection(pg.jdbcUrl(DB), pg.user(), pg.password())) {

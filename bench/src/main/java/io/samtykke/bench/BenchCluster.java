@@ -63,15 +63,8 @@ final class BenchCluster implements AutoCloseable {
         preference.put("samtykke.links.secret", Base64.getEncoder().encodeToString(random(32)));
 
         Path auditKey = Files.writeString(keys.resolve("audit-signing.pem"), Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
-        Map<String, String> audit = cluster.settings(pg, cluster.auditDb);
-        audit.remove("samtykke.identifiers.master-key");
-        audit.put("quarkus.flyway.username", pg.user());
-        audit.put("quarkus.flyway.password", pg.password());
-        audit.put("quarkus.datasource.username", "audit_app");
-        audit.put("quarkus.datasource.password", "audit-bench");
-        audit.put("samtykke.audit.signing-key-file", auditKey.toString());
+        Map<String, String> audit = ServiceProcess.asAuditService(cluster.settings(pg, cluster.auditDb), pg, "audit-bench", auditKey);
         audit.put("mp.messaging.incoming.events.group.id", AUDIT_GROUP);
-        audit.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(random(32)));
 
         cluster.settings.put(CONSENT, consent);
         cluster.settings.put(PREFERENCE, preference);
@@ -141,13 +134,7 @@ final class BenchCluster implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (ServiceProcess p : processes.values()) {
-            try {
-                p.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ServiceProcess.closeAll(processes.values());
         processes.clear();
     }
 

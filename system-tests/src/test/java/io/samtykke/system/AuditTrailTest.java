@@ -21,10 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,16 +50,8 @@ class AuditTrailTest {
         pg.ensureDatabase("audit_trail");
         Path keyFile = Files.createTempFile("audit-signing", ".pem");
         Files.writeString(keyFile, Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
-        byte[] kek = new byte[32];
-        new SecureRandom().nextBytes(kek);
-        Map<String, String> auditSettings = new HashMap<>(ServiceProcess.settingsFor(pg, "audit_trail"));
-        auditSettings.remove("samtykke.identifiers.master-key");
-        auditSettings.put("quarkus.flyway.username", pg.user());
-        auditSettings.put("quarkus.flyway.password", pg.password());
-        auditSettings.put("quarkus.datasource.username", "audit_app");
-        auditSettings.put("quarkus.datasource.password", "audit-trail");
-        auditSettings.put("samtykke.audit.signing-key-file", keyFile.toString());
-        auditSettings.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(kek));
+        Map<String, String> auditSettings = ServiceProcess.asAuditService(new HashMap<>(ServiceProcess.settingsFor(pg, "audit_trail")),
+                pg, "audit-trail", keyFile);
 
         try (ServiceProcess audit = ServiceProcess.start("audit-service", ServiceProcess.freePort(), auditSettings)) {
             Map<String, String> consentSettings = new HashMap<>(ServiceProcess.settingsFor(pg, "consent_trail"));

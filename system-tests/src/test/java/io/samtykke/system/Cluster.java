@@ -144,16 +144,10 @@ final class Cluster implements AutoCloseable {
 
         Path auditKey = Files.createTempFile("audit-signing", ".pem");
         Files.writeString(auditKey, Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
-        Map<String, String> auditSettings = settings(pg, "audit_" + name, kafka);
-        auditSettings.remove("samtykke.identifiers.master-key");
+        Map<String, String> auditSettings = ServiceProcess.asAuditService(settings(pg, "audit_" + name, kafka), pg,
+                "audit-" + name, auditKey);
         auditSettings.put("quarkus.oidc.public-key", tokens.publicKey());
-        auditSettings.put("quarkus.flyway.username", pg.user());
-        auditSettings.put("quarkus.flyway.password", pg.password());
-        auditSettings.put("quarkus.datasource.username", "audit_app");
-        auditSettings.put("quarkus.datasource.password", "audit-" + name);
-        auditSettings.put("samtykke.audit.signing-key-file", auditKey.toString());
         auditSettings.put("mp.messaging.incoming.events.group.id", "audit-service-" + name);
-        auditSettings.put("samtykke.audit.key-encryption-key", Base64.getEncoder().encodeToString(random(32)));
 
         for (Map<String, String> service : List.of(consentSettings, preferenceSettings, auditSettings)) {
             service.putAll(overrides);
@@ -311,13 +305,7 @@ final class Cluster implements AutoCloseable {
     /** Stops the services (the shared cluster is stopped when the JVM ends). */
     @Override
     public synchronized void close() {
-        for (ServiceProcess p : processes.values()) {
-            try {
-                p.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ServiceProcess.closeAll(processes.values());
     }
 
     static byte[] random(int n) {

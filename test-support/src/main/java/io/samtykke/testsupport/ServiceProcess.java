@@ -95,6 +95,37 @@ public final class ServiceProcess implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * audit-service's settings on {@code settings} (made for its database): Flyway migrates as the database owner and
+     * the service runs as the append-only role {@code audit_app}, which its migration creates with {@code appPassword};
+     * it signs checkpoints with the Ed25519 key in {@code signingKeyFile} and wraps subjects' data keys with a fresh
+     * key-encryption key; it has no identifier key.
+     */
+    public static Map<String, String> asAuditService(Map<String, String> settings, PostgresServer pg, String appPassword,
+                                                     Path signingKeyFile) {
+        byte[] kek = new byte[32];
+        new java.security.SecureRandom().nextBytes(kek);
+        settings.remove("samtykke.identifiers.master-key");
+        settings.put("quarkus.flyway.username", pg.user());
+        settings.put("quarkus.flyway.password", pg.password());
+        settings.put("quarkus.datasource.username", "audit_app");
+        settings.put("quarkus.datasource.password", appPassword);
+        settings.put("samtykke.audit.signing-key-file", signingKeyFile.toString());
+        settings.put("samtykke.audit.key-encryption-key", java.util.Base64.getEncoder().encodeToString(kek));
+        return settings;
+    }
+
+    /** Stops each of {@code processes} (a cluster's), going on past an interrupt and keeping it for the caller. */
+    public static void closeAll(Iterable<ServiceProcess> processes) {
+        for (ServiceProcess p : processes) {
+            try {
+                p.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public int port() {
         return port;
     }
