@@ -128,6 +128,7 @@ public final class ConsentBench {
     static final class Baseline {
         private final Connection c;
         private final PreparedStatement upsertSubject;
+        private final PreparedStatement erased;
         private final PreparedStatement purposes;
         private final PreparedStatement notices;
         private final PreparedStatement current;
@@ -151,6 +152,7 @@ public final class ConsentBench {
             upsertSubject = c.prepareStatement("""
                     insert into subject (tenant_id, subject_id, seq, created_at, updated_at) values (?, ?, 0, ?, ?)
                     on conflict (tenant_id, subject_id) do update set updated_at = subject.updated_at returning seq""");
+            erased = c.prepareStatement("select 1 from erased_subject where tenant_id = ? and tag = sha256(convert_to(?, 'UTF8'))");
             purposes = c.prepareStatement("""
                     select key, channel, legal_basis, category, validity, double_opt_in, active
                     from purpose where tenant_id = ? and key = any(?)""");
@@ -209,6 +211,7 @@ public final class ConsentBench {
                     rs.next();
                     seq = rs.getLong(1);
                 }
+                query(erased, "baseline", subject);
                 query(purposes, "baseline", keys);
                 query(notices, "baseline", keys);
                 query(current, "baseline", subject, keys);

@@ -159,13 +159,24 @@ final class OpenLoop {
     /** The same, where a step holds only if {@code check} says so too (after it ran, before the next). */
     static Search findMax(String name, IntFunction<Op> op, int connections, double startRate, double p99BoundMs,
                           Duration step, int bisections, StepCheck check) throws Exception {
+        return findMax(name, rate -> run(op, connections, rate, step), startRate, p99BoundMs, bisections, check);
+    }
+
+    /** One open-loop step at a given rate, by whatever load generator (this class's workers, pgbench). */
+    interface StepRunner {
+        Step run(double rate) throws Exception;
+    }
+
+    /** The same search over steps that {@code runner} measures. */
+    static Search findMax(String name, StepRunner runner, double startRate, double p99BoundMs, int bisections,
+                          StepCheck check) throws Exception {
         List<Step> steps = new ArrayList<>();
         Step best = null;
         double rate = startRate;
         double bad = Double.NaN;
         boolean up = true;
         while (true) {
-            Step s = run(op, connections, rate, step);
+            Step s = runner.run(rate);
             steps.add(s);
             report(name, s, p99BoundMs);
             boolean held = check.holds(s) & s.holds(p99BoundMs); // the check runs either way (it may wait for consumers to drain)
@@ -186,7 +197,7 @@ final class OpenLoop {
         double good = best == null ? 0 : best.offeredPerSecond();
         for (int b = 0; b < bisections && best != null; b++) {
             double mid = (good + bad) / 2;
-            Step s = run(op, connections, mid, step);
+            Step s = runner.run(mid);
             steps.add(s);
             report(name, s, p99BoundMs);
             if (check.holds(s) & s.holds(p99BoundMs)) {

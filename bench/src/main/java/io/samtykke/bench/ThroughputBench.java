@@ -135,6 +135,15 @@ public final class ThroughputBench {
             if (only.contains("write")) {
                 OpenLoop.Search write = search(searches, "one-change write (service)", serviceWrite, connections, 100, writeBound, step, bisections);
                 report.rates("write", "one-change write, " + connections + " connections", write, "same SQL transaction over JDBC", writeSql, 0.5);
+                Path pgbench = PgBench.find();
+                if (pgbench != null) {
+                    String name = "same SQL transaction in pgbench";
+                    System.out.println(name + ":");
+                    OpenLoop.Search writePg = OpenLoop.findMax(name, PgBench.writes(pgbench, pg, DB, connections, step), 200,
+                            writeBound, bisections, x -> true);
+                    searches.add(writePg);
+                    report.rates("write", "one-change write, " + connections + " connections", write, name, writePg, 0.5);
+                }
             }
             if (cluster != null && only.contains("cluster")) {
                 clusterRow(report, cluster, writeSql, connections);
