@@ -4,9 +4,7 @@ import io.samtykke.testsupport.PostgresServer;
 import io.samtykke.testsupport.ServiceProcess;
 import io.samtykke.testsupport.Tokens;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

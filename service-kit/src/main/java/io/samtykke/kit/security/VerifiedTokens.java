@@ -79,10 +79,4 @@ public class VerifiedTokens implements SecurityIdentityAugmentor {
         }
         return Uni.createFrom().item(identity);
     }
-
-    /** Tokens held now (for tests). */
-    public long size() {
-        tokens.cleanUp();
-        return tokens.estimatedSize();
-    }
 }
