@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +37,8 @@ class RateLimitAcrossInstancesTest {
     private static final Limit SMALL = new Limit(2, 6);
     private static final Limit BIG = new Limit(6, 18);
     private static final Limit DEFAULTS = new Limit(4, 10);
+    /** The public paths' limit per client address (confirmation links, one-click unsubscribe). */
+    private static final Limit PUBLIC = new Limit(1, 5);
     private static final Pattern CHECKPOINT = Pattern.compile("[^\n]+\n\\d+\n[A-Za-z0-9+/]+=*\n\n\u2014 [^\n]+\n", Pattern.DOTALL);
 
     @Test
@@ -50,7 +53,12 @@ class RateLimitAcrossInstancesTest {
         limits.put("samtykke.rate-limit.tenants.\"rl-big\".burst", Integer.toString(BIG.burst()));
         limits.put("samtykke.rate-limit.tenants.\"rl-warm-up\".requests-per-second", "100000");
         limits.put("samtykke.rate-limit.tenants.\"rl-warm-up\".burst", "100000");
-        try (Cluster cluster = Cluster.start("ratelimit", limits)) {
+        Map<String, Map<String, String>> publicLimits = Map.of(
+                "consent-service", Map.of("samtykke.double-opt-in.requests-per-second", Double.toString(PUBLIC.perSecond()),
+                        "samtykke.double-opt-in.burst", Integer.toString(PUBLIC.burst())),
+                "preference-service", Map.of("samtykke.public-rate-limit.requests-per-second", Double.toString(PUBLIC.perSecond()),
+                        "samtykke.public-rate-limit.burst", Integer.toString(PUBLIC.burst())));
+        try (Cluster cluster = Cluster.start("ratelimit", limits, publicLimits)) {
             cluster.startSecond("consent-service");
             for (String tenant : List.of("rl-small", "rl-big", "rl-default", "rl-default/eu")) {
                 String admin = cluster.sign(Cluster.claims(tenant, "admin-client", "admin"));
@@ -91,6 +99,13 @@ class RateLimitAcrossInstancesTest {
                 System.out.printf("rate limits: %s let rl-small's client-1 through again after Retry-After %d s%n",
                         target.service(), waited.toSeconds());
             }
+
+            // the public paths take no token: one address gets the burst, then 429, then through again after Retry-After
+            publicPathLimited(cluster, "consent-service", "/v1/confirmations/" + UUID.randomUUID(), 404);
+            publicPathLimited(cluster, "preference-service", "/unsubscribe/not-a-signed-link", 403);
+            // and the tokens' limits are not the addresses': a client with a token is still answered on the same address
+            assertEquals(200, cluster.send("consent-service", "GET", "/v1/purposes",
+                    cluster.sign(Cluster.claims("rl-big", "after-public", "app")), null).statusCode());
         }
     }
 
@@ -188,6 +203,31 @@ class RateLimitAcrossInstancesTest {
         assertEquals(200, again.statusCode(), target + " after Retry-After: " + again.body());
         assertTrue(target.answered().test(again.body()), again.body());
         return wait;
+    }
+
+    /**
+     * {@code path} of {@code service}, asked without a token from this test's one address: the first {@link #PUBLIC}
+     * burst is answered with {@code answer} (an unknown link), then within ten more a 429 problem+json with Retry-After,
+     * after which the address is answered again.
+     */
+    private static void publicPathLimited(Cluster cluster, String service, String path, int answer) throws Exception {
+        for (int i = 0; i < PUBLIC.burst(); i++) {
+            HttpResponse<String> r = cluster.send(service, "GET", path, null, null);
+            assertEquals(answer, r.statusCode(), service + " " + path + " request " + (i + 1) + " of the burst: " + r.body());
+        }
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 10 && refused == null; i++) {
+            HttpResponse<String> r = cluster.send(service, "GET", path, null, null);
+            if (r.statusCode() != answer) {
+                refused = r;
+            }
+        }
+        assertTrue(refused != null, service + " " + path + " answered a burst and ten more from one address");
+        assertRateLimited(refused, path, PUBLIC);
+        Thread.sleep(Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow()) * 1000);
+        assertEquals(answer, cluster.send(service, "GET", path, null, null).statusCode(), service + " " + path + " after Retry-After");
+        System.out.printf("rate limits: %s %s refused one address after its burst of %d, and let it through after Retry-After%n",
+                service, path.replaceAll("/[^/]+$", "/…"), PUBLIC.burst());
     }
 
     /** The 429 an operation's OpenAPI document promises: problem+json with an integer Retry-After header. */

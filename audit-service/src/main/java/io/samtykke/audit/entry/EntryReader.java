@@ -1,5 +1,6 @@
 package io.samtykke.audit.entry;
 
+import io.quarkus.logging.Log;
 import io.samtykke.audit.privacy.DataKey;
 import io.samtykke.audit.privacy.PersonalData;
 import io.samtykke.audit.privacy.SubjectKeys;
@@ -10,7 +11,6 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,8 +29,6 @@ public class EntryReader {
 
     /** The columns {@link #read} needs, for a select list. */
     public static final String COLUMNS = "seq, entry, leaf_hash";
-
-    private static final Logger LOG = Logger.getLogger(EntryReader.class);
 
     @Inject
     SubjectKeys keys;
@@ -59,7 +57,7 @@ public class EntryReader {
             try {
                 entry = LogEntry.read(bytes);
             } catch (VerificationException e) {
-                LOG.warnf("stored entry %d of %s is unreadable: %s", r.getLong("seq"), tenant, e.getMessage());
+                Log.warnf("stored entry %d of %s is unreadable: %s", r.getLong("seq"), tenant, e.getMessage());
             }
             stored.add(new Stored(r.getLong("seq"), bytes, r.getBuffer("leaf_hash").getBytes(), entry));
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.samtykke.audit.ingest.ReceivedEvent.NotAnEvent;
 import io.samtykke.audit.export.SubjectExportResponder;
 import io.samtykke.audit.log.LogWriter;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -55,8 +55,6 @@ public class EventIngest {
     public static final String ORIGINAL_TOPIC = "dead-letter-topic";
     public static final String ORIGINAL_PARTITION = "dead-letter-partition";
     public static final String ORIGINAL_OFFSET = "dead-letter-offset";
-
-    private static final Logger LOG = Logger.getLogger(EventIngest.class);
     private static final TypeReference<Map<String, Object>> PLAIN = new TypeReference<>() { };
     private static final Duration LAST_RETRY = Duration.ofSeconds(10);
     /** How often an append may fail on bad data before its batch is appended event by event, or its event dead-lettered. */
@@ -100,7 +98,7 @@ public class EventIngest {
                 admitted.add(admit(record));
                 admittedRecords.add(record);
             } catch (NotAnEvent e) {
-                LOG.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+                Log.warnf("dead-lettering %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
                 rejected.add(deadLetter(record, e.getMessage()));
                 gap(record, e.getMessage()).ifPresent(gaps::add);
             }
@@ -171,7 +169,7 @@ public class EventIngest {
         try {
             appended = retrying("store " + admitted.size() + " events", () -> log.append(admitted), BAD_DATA_ATTEMPTS);
         } catch (KeepsFailingOnBadData e) {
-            LOG.warnf("a batch of %d events failed %d times on bad data (%s); storing them one by one", admitted.size(),
+            Log.warnf("a batch of %d events failed %d times on bad data (%s); storing them one by one", admitted.size(),
                     BAD_DATA_ATTEMPTS, BadData.describe(e.getCause()));
             storeOneByOne(records, admitted);
             return;
@@ -191,7 +189,7 @@ public class EventIngest {
                 count("duplicate", appended.duplicates());
             } catch (KeepsFailingOnBadData e) {
                 String reason = "the event could not be stored: " + BadData.describe(e.getCause());
-                LOG.warnf("dead-lettering %s: %s", where, reason);
+                Log.warnf("dead-lettering %s: %s", where, reason);
                 retrying("send a dead letter", () -> deadLetter(record, reason).await().atMost(LAST_RETRY));
                 count("dead-lettered", 1);
                 gap(record, reason).ifPresent(g -> logGaps(List.of(g)));
@@ -270,7 +268,7 @@ public class EventIngest {
             LogWriter.check(gap);
             return Optional.of(gap);
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("no refusal entry for %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.toString());
+            Log.warnf("no refusal entry for %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.toString());
             return Optional.empty();
         }
     }
@@ -284,7 +282,7 @@ public class EventIngest {
             count("refusal-logged", appended.stored());
         } catch (KeepsFailingOnBadData e) {
             // the dead letters exist; only the entries that would show them could not be written
-            LOG.warnf("could not log %d refusal entries: %s", gaps.size(), BadData.describe(e.getCause()));
+            Log.warnf("could not log %d refusal entries: %s", gaps.size(), BadData.describe(e.getCause()));
         }
     }
 
@@ -317,7 +315,7 @@ public class EventIngest {
         count("stored", appended.stored());
         count("duplicate", appended.duplicates());
         table.replayed(letter.view().id()).await().atMost(LAST_RETRY);
-        LOG.infof("replayed dead letter %d (%s-%d@%d)", letter.view().id(), record.topic(), record.partition(), record.offset());
+        Log.infof("replayed dead letter %d (%s-%d@%d)", letter.view().id(), record.topic(), record.partition(), record.offset());
         return new Replay(true, null);
     }
 
@@ -340,7 +338,7 @@ public class EventIngest {
                 if (BadData.is(e) && ++badData >= badDataAttempts) {
                     throw new KeepsFailingOnBadData(e);
                 }
-                LOG.warnf("could not %s (%s); retrying in %d ms", what, BadData.describe(e), delay.toMillis());
+                Log.warnf("could not %s (%s); retrying in %d ms", what, BadData.describe(e), delay.toMillis());
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {

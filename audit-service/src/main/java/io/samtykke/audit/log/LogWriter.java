@@ -1,5 +1,6 @@
 package io.samtykke.audit.log;
 
+import io.quarkus.logging.Log;
 import io.samtykke.audit.ingest.ReceivedEvent;
 import io.samtykke.audit.privacy.DataKey;
 import io.samtykke.audit.privacy.PersonalData;
@@ -15,7 +16,6 @@ import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +43,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class LogWriter {
 
-    private static final Logger LOG = Logger.getLogger(LogWriter.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @Inject
@@ -205,7 +204,7 @@ public class LogWriter {
         try {
             tx.rollback().await().atMost(TIMEOUT);
         } catch (RuntimeException e) {
-            LOG.debug("rollback after a failed append failed too", e);
+            Log.debug("rollback after a failed append failed too", e);
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.samtykke.audit.log;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 
@@ -16,8 +16,6 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class PrivilegeCheck {
-
-    private static final Logger LOG = Logger.getLogger(PrivilegeCheck.class);
 
     @Inject
     Pool pool;
@@ -29,12 +27,12 @@ public class PrivilegeCheck {
                                    has_table_privilege(current_user, 'audit_entry', 'UPDATE, DELETE, TRUNCATE') as can_change""")
                     .execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
             if (r.getBoolean("can_change")) {
-                LOG.warnf("database role %s may UPDATE, DELETE or TRUNCATE audit_entry; connect as the application role"
+                Log.warnf("database role %s may UPDATE, DELETE or TRUNCATE audit_entry; connect as the application role"
                         + " (quarkus.datasource.username, created by the V3 migration) so only the triggers are not the last line",
                         r.getString("role"));
             }
         } catch (RuntimeException e) {
-            LOG.warnf("could not check the database role's privileges: %s", e.getMessage());
+            Log.warnf("could not check the database role's privileges: %s", e.getMessage());
         }
     }
 }

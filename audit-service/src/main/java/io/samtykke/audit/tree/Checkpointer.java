@@ -2,6 +2,7 @@ package io.samtykke.audit.tree;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.audit.config.AuditConfig;
@@ -18,7 +19,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -43,7 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class Checkpointer {
 
-    private static final Logger LOG = Logger.getLogger(Checkpointer.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int NODE_INSERT_CHUNK = 10_000;
 
@@ -104,7 +103,7 @@ public class Checkpointer {
             // what was uncovered at the start of this round; covered now unless a checkpoint failed or was another's
             behindSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toSeconds()));
         } catch (RuntimeException e) {
-            LOG.warnf("checkpoint round failed (%s); trying again next round", e.getMessage());
+            Log.warnf("checkpoint round failed (%s); trying again next round", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.samtykke.consent.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.samtykke.consent.config.ConsentConfig;
@@ -17,7 +18,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +31,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class DemoData {
-
-    private static final Logger LOG = Logger.getLogger(DemoData.class);
 
     @Inject
     ConsentConfig config;
@@ -72,7 +70,7 @@ public class DemoData {
         try {
             // blocks start-up until loaded, in the safe Vert.x context the reactive session needs
             int n = VertxContextSupport.subscribeAndAwait(() -> load(read()));
-            LOG.infof("demo data loaded: %d tenants", n);
+            Log.infof("demo data loaded: %d tenants", n);
         } catch (Throwable e) {
             throw new IllegalStateException("demo data could not be loaded", e);
         }

@@ -2,6 +2,7 @@ package io.samtykke.consent.inbound;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.identifier.IdentifierStore;
 import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
@@ -25,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -50,8 +50,6 @@ public class InboundResource {
 
     /** The keywords every tenant honours: English, Danish/Norwegian, Swedish. */
     static final Set<String> SMS_STOP_KEYWORDS = Set.of("STOP", "STOPP", "AFMELD", "UNSUBSCRIBE");
-
-    private static final Logger LOG = Logger.getLogger(InboundResource.class);
 
     @Schema(description = "An SMS a person sent to the tenant's number, as the gateway received it", example = """
             {"from": "+4520123456", "to": "1919", "text": "STOP", "receivedAt": "2026-03-14T09:26:53Z"}""")
@@ -141,7 +139,7 @@ public class InboundResource {
             try {
                 valid = WebhookSignature.verify(gateway.secret(), id, timestamp, body, signature, clock.instant());
             } catch (IllegalArgumentException e) { // the configured secret is not base64: say so, to the operator only
-                LOG.errorf("samtykke.inbound.tenants.\"%s\".secret is not a whsec_<base64> secret: %s", tenant, e.getMessage());
+                Log.errorf("samtykke.inbound.tenants.\"%s\".secret is not a whsec_<base64> secret: %s", tenant, e.getMessage());
             }
         }
         if (!valid) {

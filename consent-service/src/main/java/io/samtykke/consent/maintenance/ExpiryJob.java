@@ -1,5 +1,6 @@
 package io.samtykke.consent.maintenance;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.record.ConsentApi.Change;
@@ -15,7 +16,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -35,7 +35,6 @@ import java.util.Map;
 @ApplicationScoped
 public class ExpiryJob {
 
-    private static final Logger LOG = Logger.getLogger(ExpiryJob.class);
     private static final int BATCH = 200;
 
     @Inject
@@ -53,10 +52,10 @@ public class ExpiryJob {
     @Inject
     Vertx vertx;
 
-    private final PeriodicJob<Integer> job = new PeriodicJob<>("expiry run", LOG, 0, this::expireDue);
+    private final PeriodicJob<Integer> job = new PeriodicJob<>("expiry run", ExpiryJob.class, 0, this::expireDue);
 
     void onStart(@Observes StartupEvent ev) {
-        job.every(vertx, config.consent().expiryInterval(), PeriodicJob.logCount(LOG, "expired %d grants and pending consents"));
+        job.every(vertx, config.consent().expiryInterval(), job.logCount("expired %d grants and pending consents"));
     }
 
     /** Expires what is due now, unless a run is under way; answers how many grants and pending consents were expired. */
@@ -82,7 +81,7 @@ public class ExpiryJob {
                                     .writeAsSystem(e.getKey().get(0), e.getKey().get(1), e.getValue())
                                     .map(w -> w.body().records().size())
                                     .onFailure().recoverWithItem(err -> {
-                                        LOG.debugf("skipped expiry of %s: %s", e.getKey(), err.getMessage());
+                                        Log.debugf("skipped expiry of %s: %s", e.getKey(), err.getMessage());
                                         return 0;
                                     }))
                             .collect().asList()

@@ -1,5 +1,6 @@
 package io.samtykke.consent.maintenance;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.subject.SubjectRequestService;
@@ -10,7 +11,6 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +26,6 @@ import java.time.Instant;
 @ApplicationScoped
 public class InactivityRetention {
 
-    private static final Logger LOG = Logger.getLogger(InactivityRetention.class);
-
     @Inject
     ConsentConfig config;
 
@@ -40,13 +38,13 @@ public class InactivityRetention {
     @Inject
     Vertx vertx;
 
-    private final PeriodicJob<Integer> job = new PeriodicJob<>("inactivity retention run", LOG, 0, this::eraseInactive);
+    private final PeriodicJob<Integer> job = new PeriodicJob<>("inactivity retention run", InactivityRetention.class, 0, this::eraseInactive);
 
     void onStart(@Observes StartupEvent ev) {
         if (config.retention().tenants().values().stream().noneMatch(t -> t.eraseInactiveAfter().isPresent())) {
             return;
         }
-        job.every(vertx, config.retention().inactivityInterval(), PeriodicJob.logCount(LOG, "erased %d inactive subjects"));
+        job.every(vertx, config.retention().inactivityInterval(), job.logCount("erased %d inactive subjects"));
     }
 
     /** One round over every tenant with an inactivity period, unless one is under way; answers how many subjects were erased. */
@@ -70,7 +68,7 @@ public class InactivityRetention {
                 .onItem().transformToMulti(subjects -> Multi.createFrom().iterable(subjects))
                 .onItem().transformToUniAndConcatenate(subject -> requests.eraseInactive(tenant, subject, before, reason)
                         .onFailure().recoverWithItem(e -> {
-                            LOG.warnf("could not erase an inactive subject of %s: %s", tenant, e.getMessage());
+                            Log.warnf("could not erase an inactive subject of %s: %s", tenant, e.getMessage());
                             return false;
                         }))
                 .collect().asList()

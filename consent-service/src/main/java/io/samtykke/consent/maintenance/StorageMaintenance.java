@@ -1,5 +1,6 @@
 package io.samtykke.consent.maintenance;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.smallrye.mutiny.Uni;
@@ -9,7 +10,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -22,8 +22,6 @@ import java.time.ZoneOffset;
 @ApplicationScoped
 public class StorageMaintenance {
 
-    private static final Logger LOG = Logger.getLogger(StorageMaintenance.class);
-
     @Inject
     Pool pool;
 
@@ -34,9 +32,9 @@ public class StorageMaintenance {
     Vertx vertx;
 
     void onStart(@Observes StartupEvent ev) {
-        run().subscribe().with(v -> { }, e -> LOG.warnf("storage maintenance failed: %s", e.getMessage()));
+        run().subscribe().with(v -> { }, e -> Log.warnf("storage maintenance failed: %s", e.getMessage()));
         vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> run().subscribe().with(v -> { },
-                e -> LOG.warnf("storage maintenance failed: %s", e.getMessage())));
+                e -> Log.warnf("storage maintenance failed: %s", e.getMessage())));
     }
 
     public Uni<Void> run() {

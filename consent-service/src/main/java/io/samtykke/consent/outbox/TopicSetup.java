@@ -1,5 +1,6 @@
 package io.samtykke.consent.outbox;
 
+import io.quarkus.logging.Log;
 import io.samtykke.contract.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -9,7 +10,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  * rather than a broker's auto-create defaults: above all, the state topic is log-compacted.
  */
 final class TopicSetup {
-
-    private static final Logger LOG = Logger.getLogger(TopicSetup.class);
 
     private TopicSetup() {
     }
@@ -51,7 +49,7 @@ final class TopicSetup {
             for (NewTopic t : topics) {
                 try {
                     admin.createTopics(List.of(t)).all().get(20, TimeUnit.SECONDS);
-                    LOG.infof("created topic %s", t.name());
+                    Log.infof("created topic %s", t.name());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -62,13 +60,13 @@ final class TopicSetup {
             Config config = admin.describeConfigs(List.of(state)).all().get(20, TimeUnit.SECONDS).get(state);
             ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
             if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-                LOG.warnf("topic %s exists with cleanup.policy=%s; it should be compacted",
+                Log.warnf("topic %s exists with cleanup.policy=%s; it should be compacted",
                         Topics.CONSENT_STATE, policy == null ? "?" : policy.value());
             }
             return true;
         } catch (Exception e) {
             // the relay tries again; after a few failures it publishes anyway, to topics a broker may auto-create
-            LOG.warnf("could not create the consent topics (%s); trying again", e.getCause() != null ? e.getCause() : e);
+            Log.warnf("could not create the consent topics (%s); trying again", e.getCause() != null ? e.getCause() : e);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

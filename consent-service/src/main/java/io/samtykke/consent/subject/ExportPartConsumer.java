@@ -1,5 +1,6 @@
 package io.samtykke.consent.subject;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
@@ -22,7 +23,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +39,6 @@ import java.util.Map;
 @ApplicationScoped
 public class ExportPartConsumer {
 
-    private static final Logger LOG = Logger.getLogger(ExportPartConsumer.class);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
@@ -102,7 +101,7 @@ public class ExportPartConsumer {
                 throw e;
             }
         } catch (RuntimeException e) {
-            LOG.error("the export part consumer stopped", e);
+            Log.error("the export part consumer stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -117,7 +116,7 @@ public class ExportPartConsumer {
                 }
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("could not store export parts (%s); retrying in %d ms", e.toString(), delay);
+                Log.warnf("could not store export parts (%s); retrying in %d ms", e.toString(), delay);
                 try {
                     Thread.sleep(delay);
                 } catch (InterruptedException interrupted) {
@@ -138,12 +137,12 @@ public class ExportPartConsumer {
         try {
             violations = EventSchemas.validate(Schemas.SUBJECT_EXPORT_PART, JSON.readTree(r.value()));
         } catch (java.io.IOException e) {
-            LOG.warnf("skipping export part %s-%d@%d: not JSON", r.topic(), r.partition(), r.offset());
+            Log.warnf("skipping export part %s-%d@%d: not JSON", r.topic(), r.partition(), r.offset());
             return;
         }
         SubjectExportPart chunk = violations.isEmpty() ? EventJson.read(r.value(), SubjectExportPart.class) : null;
         if (chunk == null || !chunk.partitionKey().equals(r.key()) || !chunk.tenantId().equals(header(r, CloudEventHeaders.TENANT_ID))) {
-            LOG.warnf("skipping export part %s-%d@%d: it breaks the contract %s", r.topic(), r.partition(), r.offset(),
+            Log.warnf("skipping export part %s-%d@%d: it breaks the contract %s", r.topic(), r.partition(), r.offset(),
                     violations.isEmpty() ? "(key or tenant disagree with the payload)" : violations.get(0).message());
             return;
         }

@@ -2,6 +2,7 @@ package io.samtykke.consent.subject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.logging.Log;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.consent.identifier.IdentifierStore;
 import io.samtykke.consent.problem.ConsentProblem;
@@ -28,7 +29,6 @@ import jakarta.inject.Inject;
 import jakarta.enterprise.event.Observes;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
-import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +55,6 @@ public class ExportService {
     public static final String FORMAT = "io.samtykke.subject-export";
     public static final int FORMAT_VERSION = 1;
     public static final String SERVICE = "consent-service";
-    private static final Logger LOG = Logger.getLogger(ExportService.class);
     private static final int HISTORY_PAGE = 500;
 
     @Inject
@@ -106,7 +105,7 @@ public class ExportService {
     public void received(SubjectExportPart chunk, String payload) {
         boolean kept = exports.keep(pool, chunk, payload, now()).await().atMost(java.time.Duration.ofSeconds(30));
         if (!kept) {
-            LOG.debugf("export chunk %s dropped or already kept", chunk.eventId());
+            Log.debugf("export chunk %s dropped or already kept", chunk.eventId());
             return;
         }
         tryReady(chunk.tenantId(), chunk.requestId()).await().atMost(java.time.Duration.ofSeconds(30));
@@ -260,14 +259,14 @@ public class ExportService {
             SubjectExportPart.join(chunks);
             return true;
         } catch (RuntimeException e) {
-            LOG.warnf("export part %s of %s does not check out: %s", chunks.get(0).partId(), chunks.get(0).service(), e.getMessage());
+            Log.warnf("export part %s of %s does not check out: %s", chunks.get(0).partId(), chunks.get(0).service(), e.getMessage());
             return false;
         }
     }
 
     void onStart(@Observes StartupEvent ev) {
         vertx.setPeriodic(config.export().purgeInterval().toMillis(), id -> purge().subscribe().with(
-                n -> LOG.debugf("%d expired exports deleted", n), e -> LOG.warnf("export purge failed: %s", e.getMessage())));
+                n -> Log.debugf("%d expired exports deleted", n), e -> Log.warnf("export purge failed: %s", e.getMessage())));
     }
 
     /** Deletes the exports (and their parts) older than {@code samtykke.export.retention}; returns how many. */

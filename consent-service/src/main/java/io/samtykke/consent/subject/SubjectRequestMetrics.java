@@ -3,6 +3,7 @@ package io.samtykke.consent.subject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.consent.config.ConsentConfig;
 import io.samtykke.kit.job.PeriodicJob;
@@ -14,7 +15,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +33,6 @@ import java.util.List;
 public class SubjectRequestMetrics {
 
     static final int DUE_SOON_DAYS = 7;
-    private static final Logger LOG = Logger.getLogger(SubjectRequestMetrics.class);
 
     @Inject
     Pool pool;
@@ -50,7 +49,7 @@ public class SubjectRequestMetrics {
     @Inject
     MeterRegistry metrics;
 
-    private final PeriodicJob<Void> job = new PeriodicJob<>("counting data subject requests", LOG, null, this::count);
+    private final PeriodicJob<Void> job = new PeriodicJob<>("counting data subject requests", SubjectRequestMetrics.class, null, this::count);
     private MultiGauge dueSoon;
     private MultiGauge overdue;
 

@@ -1,10 +1,10 @@
 package io.samtykke.preference.center;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.samtykke.preference.config.PreferenceConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,8 +15,6 @@ import java.util.Base64;
 @ApplicationScoped
 public class LinkKey {
 
-    private static final Logger LOG = Logger.getLogger(LinkKey.class);
-
     private final byte[] key;
     private final Clock clock;
 
@@ -25,7 +23,7 @@ public class LinkKey {
         this.clock = clock;
         String secret = config.links().secret().orElse(null);
         if (secret == null || secret.isBlank()) {
-            LOG.warn("samtykke.links.secret is not set: preference center and unsubscribe links are signed with a key "
+            Log.warn("samtykke.links.secret is not set: preference center and unsubscribe links are signed with a key "
                     + "made at start, so they stop working when this process restarts and other instances refuse them");
             key = new byte[32];
             new SecureRandom().nextBytes(key);

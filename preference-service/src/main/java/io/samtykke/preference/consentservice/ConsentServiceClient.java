@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.logging.Log;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.problem.ProblemType;
 import io.samtykke.preference.config.PreferenceConfig;
@@ -16,7 +17,6 @@ import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
 
 import java.net.ConnectException;
 import java.time.temporal.ChronoUnit;
@@ -34,8 +34,6 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class ConsentServiceClient {
-
-    private static final Logger LOG = Logger.getLogger(ConsentServiceClient.class);
 
     @Inject
     PreferenceConfig config;
@@ -115,14 +113,14 @@ public class ConsentServiceClient {
     private Uni<JsonNode> call(String request, String what, Supplier<Uni<Response>> send) {
         return guard.get(send)
                 .onFailure(e -> !(e instanceof ProblemException)).transform(e -> {
-                    LOG.warnf("consent-service did not answer %s: %s", request, e.toString());
+                    Log.warnf("consent-service did not answer %s: %s", request, e.toString());
                     return new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
                             "consent-service could not be reached to " + what);
                 })
                 .map(response -> {
                     try (response) {
                         if (response.getStatus() / 100 != 2) {
-                            LOG.warnf("consent-service answered %d to %s: %s", response.getStatus(), request,
+                            Log.warnf("consent-service answered %d to %s: %s", response.getStatus(), request,
                                     response.hasEntity() ? response.readEntity(String.class) : "");
                             throw new ProblemException(PreferenceProblem.CONSENT_SERVICE_UNAVAILABLE,
                                     "consent-service answered " + response.getStatus() + " when asked to " + what);

@@ -1,5 +1,6 @@
 package io.samtykke.preference.maintenance;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.FrequencyCap;
@@ -11,7 +12,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +35,6 @@ import java.util.ArrayList;
 @ApplicationScoped
 public class StorageMaintenance {
 
-    private static final Logger LOG = Logger.getLogger(StorageMaintenance.class);
-
     /** Rows deleted per statement, so no delete holds locks on a large table for long. */
     static final int BATCH = 5_000;
 
@@ -56,7 +54,7 @@ public class StorageMaintenance {
 
     void onStart(@Observes StartupEvent ev) {
         if (sendRetention().compareTo(config.sends().retention()) > 0) {
-            LOG.warnf("samtykke.sends.retention=%s is shorter than the longest frequency-cap window; %s is used",
+            Log.warnf("samtykke.sends.retention=%s is shorter than the longest frequency-cap window; %s is used",
                     config.sends().retention(), sendRetention());
         }
         runLogged();
@@ -72,10 +70,10 @@ public class StorageMaintenance {
     private void runLogged() {
         run().subscribe().with(deleted -> {
             if (deleted.total() > 0) {
-                LOG.infof("storage maintenance deleted %d outbox rows, %d sends, %d webhook deliveries, %d expired webhook secrets",
+                Log.infof("storage maintenance deleted %d outbox rows, %d sends, %d webhook deliveries, %d expired webhook secrets",
                         deleted.outbox(), deleted.sends(), deleted.deliveries(), deleted.secrets());
             }
-        }, e -> LOG.warnf("storage maintenance failed: %s", e.getMessage()));
+        }, e -> Log.warnf("storage maintenance failed: %s", e.getMessage()));
     }
 
     /** What one run deleted. */

@@ -1,6 +1,7 @@
 package io.samtykke.preference.projection;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.Topics;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -40,8 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @ApplicationScoped
 public class ConsentProjection {
-
-    private static final Logger LOG = Logger.getLogger(ConsentProjection.class);
 
     @Inject
     PreferenceConfig config;
@@ -128,7 +126,7 @@ public class ConsentProjection {
             } catch (RuntimeException e) {
                 phase.set(Phase.FAILING);
                 lastError = e.toString();
-                LOG.warnf("consent projection failed (%s); starting again in 2 s", e.toString());
+                Log.warnf("consent projection failed (%s); starting again in 2 s", e.toString());
                 // a pause before a new consumer after a failure (Kafka or PostgreSQL away), not a poll: polling waits
                 // in the consumer's own poll timeout
                 pause(2000);

@@ -3,6 +3,7 @@ package io.samtykke.preference.projection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.CloudEventHeaders;
 import io.samtykke.contract.ConsentEvent;
@@ -35,7 +36,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,7 +60,6 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class ProjectionRecords {
 
-    private static final Logger LOG = Logger.getLogger(ProjectionRecords.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
@@ -160,7 +159,7 @@ public class ProjectionRecords {
             Parsed p = parse(letter.record());
             record(applyAll(List.of(p), new Offsets()));
             deadLetterTable.replayed(letter.view().id()).await().atMost(DB_TIMEOUT);
-            LOG.infof("replayed projection dead letter %d (%s-%d@%d)", letter.view().id(), letter.record().topic(),
+            Log.infof("replayed projection dead letter %d (%s-%d@%d)", letter.view().id(), letter.record().topic(),
                     letter.record().partition(), letter.record().offset());
             return null;
         } catch (RuntimeException e) {
@@ -205,7 +204,7 @@ public class ProjectionRecords {
                 throw e; // an outage: the batch is read again from the stored offsets
             }
             // the database refuses something in the batch: apply it event by event, dead-letter only what fails on its own
-            LOG.warnf("a batch of %d consent events failed on bad data (%s); applying them one by one", parsed.size(),
+            Log.warnf("a batch of %d consent events failed on bad data (%s); applying them one by one", parsed.size(),
                     BadData.describe(e));
             outcomes = applyOneByOne(parsed, nextOffsets);
         }
@@ -304,7 +303,7 @@ public class ProjectionRecords {
 
     /** A record the projection cannot read goes to its group's dead-letter topic with the reason, and is skipped. */
     private void deadLetter(ConsumerRecord<String, byte[]> r, Exception reason) {
-        LOG.warnf("consent event %s-%d@%d cannot be applied (%s); sent to %s", r.topic(), r.partition(), r.offset(),
+        Log.warnf("consent event %s-%d@%d cannot be applied (%s); sent to %s", r.topic(), r.partition(), r.offset(),
                 reason.getMessage(), Topics.deadLetter(config.projection().groupId()));
         if (deadLetters == null) {
             Map<String, Object> props = new HashMap<>(KafkaConnection.settings(kafkaConfig));

@@ -1,5 +1,6 @@
 package io.samtykke.preference.projection;
 
+import io.quarkus.logging.Log;
 import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.EventJson;
 import io.samtykke.contract.Topics;
@@ -18,7 +19,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +37,6 @@ import java.util.Set;
 @ApplicationScoped
 public class StateTopicRebuild {
 
-    private static final Logger LOG = Logger.getLogger(StateTopicRebuild.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(60);
 
     @Inject
@@ -67,7 +66,7 @@ public class StateTopicRebuild {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> partitions = c.partitionsFor(Topics.CONSENT_STATE, Duration.ofSeconds(10));
             if (partitions == null || partitions.isEmpty()) {
-                LOG.infof("%s does not exist yet; nothing to rebuild from", Topics.CONSENT_STATE);
+                Log.infof("%s does not exist yet; nothing to rebuild from", Topics.CONSENT_STATE);
                 return 0;
             }
             List<TopicPartition> tps = partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -88,11 +87,11 @@ public class StateTopicRebuild {
                 try {
                     catalog.refresh(tenant).await().atMost(Duration.ofSeconds(30));
                 } catch (RuntimeException e) {
-                    LOG.warnf("could not read the purpose catalog of %s after the rebuild (%s); it is read again later",
+                    Log.warnf("could not read the purpose catalog of %s after the rebuild (%s); it is read again later",
                             tenant, e.getMessage());
                 }
             }
-            LOG.infof("rebuilt the consent projection from %d records of %s (%d tenants) in %d ms", applied,
+            Log.infof("rebuilt the consent projection from %d records of %s (%d tenants) in %d ms", applied,
                     Topics.CONSENT_STATE, tenants.size(), (System.nanoTime() - started) / 1_000_000);
             return applied;
         }
@@ -103,7 +102,7 @@ public class StateTopicRebuild {
         for (ConsumerRecord<String, byte[]> r : batch) {
             String[] key = r.key() == null ? new String[0] : r.key().split("/", -1);
             if (key.length < 3) {
-                LOG.warnf("skipping %s-%d@%d: key %s is not tenantId/subjectId/purpose", r.topic(), r.partition(), r.offset(), r.key());
+                Log.warnf("skipping %s-%d@%d: key %s is not tenantId/subjectId/purpose", r.topic(), r.partition(), r.offset(), r.key());
                 continue;
             }
             usable.add(r);
@@ -130,11 +129,11 @@ public class StateTopicRebuild {
         try {
             s = EventJson.read(r.value(), ConsentStateSnapshot.class);
         } catch (RuntimeException e) {
-            LOG.warnf("skipping %s-%d@%d: not a consent state snapshot (%s)", r.topic(), r.partition(), r.offset(), e.getMessage());
+            Log.warnf("skipping %s-%d@%d: not a consent state snapshot (%s)", r.topic(), r.partition(), r.offset(), e.getMessage());
             return Uni.createFrom().voidItem();
         }
         if (s.state() == null || s.eventId() == null || s.updatedAt() == null || s.subjectSeq() < 1) {
-            LOG.warnf("skipping %s-%d@%d: a required field of the snapshot is missing", r.topic(), r.partition(), r.offset());
+            Log.warnf("skipping %s-%d@%d: a required field of the snapshot is missing", r.topic(), r.partition(), r.offset());
             return Uni.createFrom().voidItem();
         }
         return ProjectionStore.applySnapshot(conn, s);

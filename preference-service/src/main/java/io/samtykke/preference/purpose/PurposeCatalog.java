@@ -1,6 +1,7 @@
 package io.samtykke.preference.purpose;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.contract.Channel;
@@ -17,7 +18,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +39,6 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class PurposeCatalog {
 
-    private static final Logger LOG = Logger.getLogger(PurposeCatalog.class);
     private static final Duration RETRY_FAILED = Duration.ofSeconds(10);
 
     @Inject
@@ -114,10 +113,10 @@ public class PurposeCatalog {
             return;
         }
         lastAttempt.put(tenant, now);
-        refresh(tenant).subscribe().with(n -> LOG.debugf("read %d purposes of %s from consent-service", n, tenant), e -> {
+        refresh(tenant).subscribe().with(n -> Log.debugf("read %d purposes of %s from consent-service", n, tenant), e -> {
             // try again soon, not only after a whole refresh interval (consent-service may just be starting)
             lastAttempt.put(tenant, now.minus(config.consentService().catalogRefresh()).plus(RETRY_FAILED));
-            LOG.warnf("could not read the purpose catalog of %s from consent-service (%s); trying again in %d s", tenant,
+            Log.warnf("could not read the purpose catalog of %s from consent-service (%s); trying again in %d s", tenant,
                     e.getMessage(), RETRY_FAILED.toSeconds());
         });
     }
@@ -154,7 +153,7 @@ public class PurposeCatalog {
                         union select distinct tenant_id from purpose where tenant_id not in (select tenant_id from purpose_sync)""")
                 .execute(Tuple.of(before))
                 .subscribe().with(rows -> rows.forEach(r -> refreshSoon(r.getString("tenant_id"), false)),
-                        e -> LOG.warnf("could not list stale purpose catalogs: %s", e.getMessage()));
+                        e -> Log.warnf("could not list stale purpose catalogs: %s", e.getMessage()));
     }
 
     private String texts(JsonNode node) {

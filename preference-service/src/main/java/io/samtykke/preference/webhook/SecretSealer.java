@@ -1,5 +1,6 @@
 package io.samtykke.preference.webhook;
 
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.preference.config.PreferenceConfig;
 import io.smallrye.mutiny.Uni;
@@ -11,7 +12,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -31,7 +31,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class SecretSealer {
 
-    private static final Logger LOG = Logger.getLogger(SecretSealer.class);
     static final String PREFIX = "sealed:v1:";
     private static final String SETTING = "samtykke.webhooks.secret-encryption-key";
 
@@ -56,14 +55,14 @@ public class SecretSealer {
 
     void onStart(@Observes StartupEvent ev) {
         if (keys.isEmpty()) {
-            LOG.warn(SETTING + " is not set: webhook signing secrets are stored unencrypted");
+            Log.warn(SETTING + " is not set: webhook signing secrets are stored unencrypted");
             return;
         }
         sealStored().subscribe().with(n -> {
             if (n > 0) {
-                LOG.infof("sealed the signing secrets of %d webhook subscriptions with the current key", n);
+                Log.infof("sealed the signing secrets of %d webhook subscriptions with the current key", n);
             }
-        }, e -> LOG.warnf("could not seal stored webhook secrets: %s", e.getMessage()));
+        }, e -> Log.warnf("could not seal stored webhook secrets: %s", e.getMessage()));
     }
 
     /** What to store for {@code secret} of {@code subscription}. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.samtykke.kit.db.DatabaseConnections;
@@ -17,7 +18,6 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +39,6 @@ public class WebhookDispatcher {
 
     /** Advisory lock id of the dispatcher: "hook" in ASCII. */
     static final long LOCK_ID = 0x686f6f6bL;
-    private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
     private static final Duration GAUGE_REFRESH = Duration.ofSeconds(1);
     private static final Object WAKE = new Object();
 
@@ -127,7 +126,7 @@ public class WebhookDispatcher {
             return;
         }
         lock.claim().subscribe().with(owner -> signals.offer(WAKE),
-                e -> LOG.warnf("webhook dispatcher could not reach PostgreSQL (%s); retrying", e.getMessage()));
+                e -> Log.warnf("webhook dispatcher could not reach PostgreSQL (%s); retrying", e.getMessage()));
     }
 
     private void run() {
@@ -153,7 +152,7 @@ public class WebhookDispatcher {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("webhook dispatcher round failed (%s); retrying", e.toString());
+                Log.warnf("webhook dispatcher round failed (%s); retrying", e.toString());
                 // a pause after a failed round (PostgreSQL away), not a poll: the wake-up queue must keep the
                 // finished attempts it holds, so the loop does not wait on it here
                 pause(500);
@@ -198,7 +197,7 @@ public class WebhookDispatcher {
             failed.increment();
             if (o.status() == Outcome.Status.DEAD) {
                 deadLettered.increment();
-                LOG.warnf("webhook delivery %d (event %s, subject %s) to %s dead-lettered after %d attempts: %s",
+                Log.warnf("webhook delivery %d (event %s, subject %s) to %s dead-lettered after %d attempts: %s",
                         d.id(), d.eventId(), d.subjectId(), d.url(), d.attempts() + 1, a.error());
             }
         }

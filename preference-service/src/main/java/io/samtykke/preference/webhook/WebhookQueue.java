@@ -1,5 +1,6 @@
 package io.samtykke.preference.webhook;
 
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -7,7 +8,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +31,6 @@ import java.util.UUID;
 public class WebhookQueue {
 
     public static final String CHANNEL = "webhook_delivery";
-    private static final Logger LOG = Logger.getLogger(WebhookQueue.class);
     private static final Duration DB_TIMEOUT = Duration.ofSeconds(30);
 
     /** One delivery taken from the outbox, with the subscription's URL and secrets. */
@@ -140,7 +139,7 @@ public class WebhookQueue {
                         due.add(delivery(r));
                     } catch (IllegalStateException unopenedSecret) {
                         // the delivery stays pending, in order, until the right secret-encryption-key is configured
-                        LOG.errorf("webhook delivery %d waits: %s", r.getLong("id"), unopenedSecret.getMessage());
+                        Log.errorf("webhook delivery %d waits: %s", r.getLong("id"), unopenedSecret.getMessage());
                     }
                 });
         List<Delivery> claimed = new ArrayList<>();

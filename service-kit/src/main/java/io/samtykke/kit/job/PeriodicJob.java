@@ -26,12 +26,13 @@ public final class PeriodicJob<T> {
 
     /**
      * @param name  what the job is, for the log ("expiry run" logs "expiry run failed: …")
+     * @param owner the class that runs it: the log category of its lines
      * @param idle  the answer when a round is under way already
      * @param round one round, built when it is run
      */
-    public PeriodicJob(String name, Logger log, T idle, Supplier<Uni<T>> round) {
+    public PeriodicJob(String name, Class<?> owner, T idle, Supplier<Uni<T>> round) {
         this.name = name;
-        this.log = log;
+        this.log = Logger.getLogger(owner);
         this.idle = idle;
         this.round = round;
     }
@@ -50,10 +51,10 @@ public final class PeriodicJob<T> {
     }
 
     /** What to do with a round's count: log it (at INFO, with {@code format}'s {@code %d}) when it is not 0. */
-    public static Consumer<Integer> logCount(Logger log, String format) {
+    public Consumer<T> logCount(String format) {
         return n -> {
-            if (n > 0) {
-                log.infof(format, n);
+            if (n instanceof Number count && count.longValue() != 0) {
+                log.infof(format, count);
             }
         };
     }

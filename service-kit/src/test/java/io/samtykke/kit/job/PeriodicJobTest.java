@@ -2,7 +2,6 @@ package io.samtykke.kit.job;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +13,7 @@ class PeriodicJobTest {
 
     private final AtomicInteger rounds = new AtomicInteger();
     private final AtomicReference<UniEmitter<? super Integer>> pending = new AtomicReference<>();
-    private final PeriodicJob<Integer> job = new PeriodicJob<>("test job", Logger.getLogger(PeriodicJobTest.class), 0,
+    private final PeriodicJob<Integer> job = new PeriodicJob<>("test job", PeriodicJobTest.class, 0,
             () -> {
                 rounds.incrementAndGet();
                 return Uni.createFrom().<Integer>emitter(pending::set);
