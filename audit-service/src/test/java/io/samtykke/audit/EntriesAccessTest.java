@@ -69,4 +69,24 @@ class EntriesAccessTest {
         Auditor.newTenant().request().get("/v1/entries/minus-one").then().statusCode(400);
         Auditor.newTenant().request().get("/v1/entries/3").then().statusCode(404).contentType(PROBLEM);
     }
+
+    /**
+     * A misspelt filter is refused, not ignored: ignored, {@code subjet} would hand the auditor every entry of the tenant
+     * as if they were the person's. Every auditor operation refuses a parameter it does not take.
+     */
+    @Test
+    void aQueryParameterTheOperationDoesNotTakeIsRefusedNotIgnored() {
+        Auditor auditor = Auditor.newTenant();
+        auditor.request().queryParam("subjet", "anna").get("/v1/entries")
+                .then().statusCode(400).contentType(PROBLEM)
+                .body("type", equalTo("https://samtykke.io/problems/validation"))
+                .body("errors.pointer", equalTo(List.of("/query/subjet")))
+                .body("detail", equalTo("unknown query parameter subjet; it takes cursor, from, limit, order, purpose, subject, to, type"));
+        for (String path : AUDITOR_PATHS) {
+            auditor.request().get(path + (path.contains("?") ? "&" : "?") + "verbose=1")
+                    .then().statusCode(400).contentType(PROBLEM)
+                    .body("errors.pointer", hasItem("/query/verbose"));
+        }
+        auditor.request().queryParam("subject", "anna").get("/v1/entries").then().statusCode(200);
+    }
 }

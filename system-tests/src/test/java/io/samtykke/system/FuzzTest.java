@@ -119,6 +119,36 @@ class FuzzTest {
                 service, cases.size(), mustRefuse.size(), others.size(), accepted, statuses);
     }
 
+    /**
+     * Every operation of the service's OpenAPI document refuses a query parameter it does not take (400 problem+json
+     * pointing at it) instead of ignoring it, so a misspelt filter never passes for the filtered answer; and the
+     * refused requests change nothing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"consent-service", "preference-service", "audit-service"})
+    void aQueryParameterAnOperationDoesNotTakeIsRefusedByEveryOperation(String service) throws Exception {
+        ApiDocument doc = ApiDocument.of(service, cluster.service(service).url(""));
+        Map<String, String> before = snapshot();
+        List<String> failures = new ArrayList<>();
+        int operations = 0;
+        for (Operation op : doc.operations()) {
+            if (op.path().startsWith("/q/")) {
+                continue;
+            }
+            operations++;
+            String body = op.body() == null ? null : skeleton(doc, op.body()).toString();
+            HttpResponse<String> r = send(service, op.method(), path(op, "fuzz-1") + "?fuzz-unknown=1",
+                    body == null ? null : "application/json", body);
+            JsonNode problem = r.statusCode() == 400 ? JSON.readTree(r.body()) : null;
+            if (problem == null || !problem.at("/errors/0/pointer").asText().equals("/query/fuzz-unknown")) {
+                failures.add(op + ": " + r.statusCode() + " " + r.body());
+            }
+        }
+        assertEquals(List.of(), failures, service + ": operations that did not refuse an unknown query parameter");
+        assertEquals(before, snapshot(), service + ": the refused requests changed what the tenant reads");
+        System.out.printf("fuzz %s: all %d operations refused a query parameter they do not take%n", service, operations);
+    }
+
     /** Sends {@code c}; records a 5xx, a refusal without problem+json, or no answer as a failure. */
     private static HttpResponse<String> run(String service, Case c, List<String> failures, Map<Integer, Integer> statuses) {
         HttpResponse<String> r;
