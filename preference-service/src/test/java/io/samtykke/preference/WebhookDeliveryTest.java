@@ -38,6 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookDeliveryTest {
 
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** What a subscription naming no types gets: the opt-outs, per purpose and the person's objection to all marketing. */
+    static final List<String> DEFAULT_TYPES = List.of("io.samtykke.consent.denied.v1", "io.samtykke.consent.withdrawn.v1",
+            "io.samtykke.consent.expired.v1", "io.samtykke.consent.objected.v1", "io.samtykke.subject.objected.v1");
     static final List<String> ALL_CONSENT_TYPES = java.util.Arrays.stream(ConsentEventType.values()).map(ConsentEventType::type).toList();
 
     @Test
@@ -48,8 +51,7 @@ class WebhookDeliveryTest {
                     .post("/v1/webhooks").then().statusCode(201)
                     .header("Location", containsString("/v1/webhooks/"))
                     .body("secret", startsWith("whsec_"))
-                    .body("eventTypes", equalTo(List.of("io.samtykke.consent.denied.v1", "io.samtykke.consent.withdrawn.v1",
-                            "io.samtykke.consent.expired.v1", "io.samtykke.consent.objected.v1")))
+                    .body("eventTypes", equalTo(DEFAULT_TYPES))
                     .extract().jsonPath();
             receiver.secret(created.getString("secret"));
             String id = created.getString("id");

@@ -214,7 +214,7 @@ public class ProjectionRecords {
     private List<Outcome> applyAll(List<Parsed> parsed, Offsets nextOffsets) {
         return pool.withTransaction(conn -> Multi.createFrom().iterable(parsed)
                         .onItem().transformToUniAndConcatenate(p -> p.subjectEvent() != null
-                                ? ProjectionStore.applySubjectEvent(conn, p.subjectEvent())
+                                ? ProjectionStore.applySubjectEvent(conn, p.subjectEvent(), p.type(), p.payload())
                                 .call(applied -> !applied ? Uni.createFrom().voidItem()
                                         : p.subjectEvent().change() == SubjectEventType.EXPORT_REQUESTED
                                         ? ExportPart.enqueue(conn, p.subjectEvent(), header(p.record(), CloudEventHeaders.TRACEPARENT))
@@ -286,7 +286,7 @@ public class ProjectionRecords {
             SubjectEventType.fromType(type);
             SubjectEvent e = EventJson.read(r.value(), SubjectEvent.class);
             if (e.eventId() == null || e.tenantId() == null || e.subjectId() == null || e.change() == null
-                    || e.occurredAt() == null || e.subjectSeq() < 1 || !type.equals(e.change().type())) {
+                    || e.occurredAt() == null || e.recordedAt() == null || e.subjectSeq() < 1 || !type.equals(e.change().type())) {
                 throw new IllegalArgumentException("a required field of the subject event is missing or contradicts ce_type");
             }
             return new Parsed(r, null, e, type, new String(r.value(), StandardCharsets.UTF_8));

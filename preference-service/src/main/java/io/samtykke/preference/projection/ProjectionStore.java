@@ -5,6 +5,7 @@ import io.samtykke.contract.ConsentStateSnapshot;
 import io.samtykke.contract.SubjectEvent;
 import io.samtykke.contract.SubjectEventType;
 import io.samtykke.preference.webhook.WebhookQueue;
+import io.samtykke.preference.webhook.WebhookService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -87,9 +88,11 @@ final class ProjectionStore {
     /**
      * A subject event: the objection to all direct marketing and the restriction, set or cleared, when its subjectseq is
      * above the person's applied subject-event sequence; true when it was applied (false: a duplicate or older event).
-     * Request steps only move the sequence on: decisions do not depend on them.
+     * An applied status change is enqueued, in this transaction, for the webhook subscriptions that want its type, as a
+     * consent event is: a tool that does not speak Kafka must learn of an objection too. Request steps only move the
+     * sequence on: decisions do not depend on them.
      */
-    static Uni<Boolean> applySubjectEvent(SqlClient conn, SubjectEvent e) {
+    static Uni<Boolean> applySubjectEvent(SqlClient conn, SubjectEvent e, String ceType, String payload) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         SubjectEventType change = e.change();
         OffsetDateTime at = time(e.occurredAt());
@@ -106,7 +109,10 @@ final class ProjectionStore {
                         where s.applied_seq < excluded.applied_seq
                         returning 1""")
                 .execute(Tuple.from(Arrays.asList(e.tenantId(), e.subjectId(), e.subjectSeq(), e.eventId(), change.name(), at, now)))
-                .map(rows -> rows.size() > 0);
+                .map(rows -> rows.size() > 0)
+                .call(applied -> applied && WebhookService.SUBJECT_STATUS_CHANGES.contains(change)
+                        ? WebhookQueue.enqueue(conn, e.tenantId(), e.subjectId(), e.eventId(), ceType, payload, e.recordedAt())
+                        : Uni.createFrom().voidItem());
     }
 
     /**

@@ -21,7 +21,11 @@ public final class WebhookApi {
     public record SubscriptionRequest(
             @Schema(description = "http or https URL that receives a POST per event; its host must be public unless private networks are allowed")
             String url,
-            @Schema(description = "CloudEvents types to deliver; default: the opt-outs (denied, withdrawn, expired, objected)")
+            @Schema(description = "CloudEvents types to deliver; default: the opt-outs, io.samtykke.consent.{denied,withdrawn,"
+                    + "expired,objected}.v1 and io.samtykke.subject.objected.v1 (the objection to all direct marketing). Also "
+                    + "any consent type, io.samtykke.preference.updated.v1 and the person's status changes "
+                    + "io.samtykke.subject.{objected,objection-withdrawn,restricted,restriction-lifted}.v1. The erasure "
+                    + "(io.samtykke.subject.erased.v1) goes to every subscription, whatever it names")
             List<String> eventTypes,
             String description) {
     }

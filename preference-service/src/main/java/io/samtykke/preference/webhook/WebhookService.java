@@ -3,6 +3,7 @@ package io.samtykke.preference.webhook;
 import io.samtykke.kit.webhook.WebhookSignature;
 import io.samtykke.contract.ConsentEventType;
 import io.samtykke.contract.PreferenceEvent;
+import io.samtykke.contract.SubjectEventType;
 import io.samtykke.kit.problem.CommonProblem;
 import io.samtykke.kit.problem.ProblemException;
 import io.samtykke.kit.problem.RequestErrors;
@@ -47,13 +48,27 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class WebhookService {
 
-    /** Every type a subscription may ask for: the consent event types and preference changes. */
-    public static final Set<String> EVENT_TYPES = Stream.concat(
-                    Arrays.stream(ConsentEventType.values()).map(ConsentEventType::type), Stream.of(PreferenceEvent.TYPE))
+    /**
+     * The subject events that change what holds for a person as a whole: the objection to all direct marketing (GDPR
+     * Art. 21) and the restriction of processing (Art. 18), each set and cleared. A tool that does not speak Kafka learns
+     * of them only here. The erasure is not among them: it goes to every subscription anyway (Art. 19).
+     */
+    public static final List<SubjectEventType> SUBJECT_STATUS_CHANGES = List.of(SubjectEventType.OBJECTED,
+            SubjectEventType.OBJECTION_WITHDRAWN, SubjectEventType.RESTRICTED, SubjectEventType.RESTRICTION_LIFTED);
+    /** Every type a subscription may ask for: the consent event types, preference changes and subject status changes. */
+    public static final Set<String> EVENT_TYPES = Stream.of(
+                    Arrays.stream(ConsentEventType.values()).map(ConsentEventType::type), Stream.of(PreferenceEvent.TYPE),
+                    SUBJECT_STATUS_CHANGES.stream().map(SubjectEventType::type))
+            .flatMap(s -> s)
             .collect(Collectors.toCollection(LinkedHashSet::new));
-    /** What a subscription gets when it names no types: the changes after which a person must not be contacted. */
-    public static final List<String> OPT_OUT_TYPES = Arrays.stream(ConsentEventType.values())
-            .filter(ConsentEventType::isOptOut).map(ConsentEventType::type).toList();
+    /**
+     * What a subscription gets when it names no types: the changes after which a person must not be contacted, per
+     * purpose (consent opt-outs) and as a whole (the objection to all direct marketing). Each is on the opt-outs topic.
+     */
+    public static final List<String> OPT_OUT_TYPES = Stream.concat(
+                    Arrays.stream(ConsentEventType.values()).filter(ConsentEventType::isOptOut).map(ConsentEventType::type),
+                    SUBJECT_STATUS_CHANGES.stream().filter(SubjectEventType::isOptOut).map(SubjectEventType::type))
+            .toList();
     private static final int MAX_SUBSCRIPTIONS = 50;
     /** What a subscription's view shows: never a secret. */
     private static final String VIEW_COLUMNS =
