@@ -20,6 +20,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -124,8 +125,19 @@ public final class ConsentBench {
         }
     }
 
-    /** The service's write transaction and read queries, statement for statement, over JDBC. */
+    /**
+     * The service's write transaction and read queries, statement for statement, over JDBC, on copies of the service's
+     * tables (same columns, defaults, indexes and constraints) in schema {@value #SCHEMA}: in the service's own tables
+     * the running relay would also read the baseline's outbox rows and park them (they are not events), taking CPU
+     * from the baseline while it is measured.
+     */
     static final class Baseline {
+
+        static final String SCHEMA = "baseline";
+        /** The tables the write and the reads touch. */
+        private static final List<String> TABLES = List.of("subject", "erased_subject", "purpose", "notice_version",
+                "consent_current", "consent_record", "outbox");
+
         private final Connection c;
         private final PreparedStatement upsertSubject;
         private final PreparedStatement erased;
@@ -143,6 +155,8 @@ public final class ConsentBench {
 
         Baseline(Connection c) throws Exception {
             this.c = c;
+            createSchema(c);
+            c.createStatement().execute("set search_path = " + SCHEMA);
             c.createStatement().execute("""
                     insert into purpose values ('baseline', 'newsletter', '{"da":"n"}', '{}', 'EMAIL', 'CONSENT', 'MARKETING',
                         null, false, true, now(), now()) on conflict do nothing""");
@@ -195,6 +209,19 @@ public final class ConsentBench {
                     from consent_current c
                     where c.tenant_id = ? and c.subject_id = any(?) and (?::text[] is null or c.purpose_key = any(?))
                     order by c.subject_id, c.purpose_key""");
+        }
+
+        /** Schema {@value #SCHEMA} with empty copies of the service's tables, made once. */
+        static synchronized void createSchema(Connection c) throws Exception {
+            c.createStatement().execute("create schema if not exists " + SCHEMA);
+            for (String table : TABLES) {
+                // consent_record is partitioned by recorded_at in the service; so is its copy, with a default partition
+                String partitioned = table.equals("consent_record") ? " partition by range (recorded_at)" : "";
+                c.createStatement().execute("create table if not exists %s.%s (like public.%s including all)%s"
+                        .formatted(SCHEMA, table, table, partitioned));
+            }
+            c.createStatement().execute("create table if not exists %s.consent_record_default partition of %s.consent_record default"
+                    .formatted(SCHEMA, SCHEMA));
         }
 
         void write(String subject, boolean grant) {

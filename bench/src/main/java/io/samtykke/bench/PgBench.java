@@ -23,7 +23,10 @@ import java.util.stream.Stream;
  */
 final class PgBench {
 
-    /** The transaction; subjects {@code pg-0..9999} of the JDBC baseline's tenant, grant and withdraw alternating. */
+    /**
+     * The transaction; subjects {@code pg-0..9999} of the JDBC baseline's tenant, grant and withdraw alternating, in the
+     * JDBC baseline's schema (its purpose and notice rows included).
+     */
     private static final String WRITE = """
             \\set n random(0, 9999)
             BEGIN;
@@ -73,6 +76,8 @@ final class PgBench {
                 "-h", pg.host(), "-p", Integer.toString(pg.port()), "-U", pg.user(), database)
                 .redirectErrorStream(true).redirectOutput(work.resolve("pgbench.out").toFile());
         b.environment().put("PGPASSWORD", pg.password());
+        // the JDBC baseline's tables (ConsentBench.Baseline, made before this runs), not the service's: its relay would read these rows
+        b.environment().put("PGOPTIONS", "-c search_path=" + ConsentBench.Baseline.SCHEMA);
         Process p = b.start();
         if (!p.waitFor(duration.toSeconds() + 120, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -122,11 +122,19 @@ public class EventIngest {
     private void answerExportRequests(List<Admitted> admitted) {
         for (Admitted a : admitted) {
             if (SubjectExportResponder.isExportRequest(a.event())) {
-                retrying("answer export request " + a.event().eventId(), () -> {
-                    exports.answer(a.event());
-                    return null;
-                });
-                count("export-answered", 1);
+                try {
+                    retrying("answer export request " + a.event().eventId(), () -> {
+                        exports.answer(a.event());
+                        return null;
+                    }, BAD_DATA_ATTEMPTS);
+                    count("export-answered", 1);
+                } catch (KeepsFailingOnBadData e) {
+                    // e.g. a part over the contract's chunk limit: retrying cannot help, and must not stop the log for
+                    // every tenant; the request stays open without this part (consent-service reports it overdue)
+                    Log.errorf("cannot answer export request %s of tenant %s: %s; it gets no audit-service part",
+                            a.event().eventId(), a.event().tenantId(), e.getMessage());
+                    count("export-failed", 1);
+                }
             }
         }
     }
