@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.samtykke.consent.confirmation.ConfirmationTokens;
 import io.samtykke.consent.maintenance.ExpiryJob;
+import io.samtykke.consent.maintenance.StorageMaintenance;
 import io.samtykke.contract.ConfirmationRequest;
 import io.samtykke.contract.ConsentEvent;
 import io.samtykke.contract.Topics;
@@ -39,6 +40,9 @@ class DoubleOptInTest {
 
     @Inject
     ExpiryJob expiry;
+
+    @Inject
+    StorageMaintenance maintenance;
 
     private static Api newsletterTenant() {
         Api api = Api.newTenant();
@@ -228,5 +232,50 @@ class DoubleOptInTest {
         click("not-a-token").statusCode(404).contentType("application/problem+json");
         assertEquals(3, acme.records("anna"), "two pending records and one confirmation");
         assertEquals(4, acme.records("erik"), "three pending records and one confirmation");
+    }
+
+    @Test
+    void tokensUsedOrExpiredLongerAgoThanTheRetentionAreDeletedAndTheConfirmationKeepsItsProof() throws Throwable {
+        Api api = newsletterTenant();
+        String pending = signUp(api, "clicked", "newsletter");
+        ConfirmationRequest clicked = requestFor(api, pending);
+        String confirmed = click(clicked.token()).statusCode(200).extract().path("record.eventId");
+        ConfirmationRequest clickedLately = requestFor(api, signUp(api, "clicked-lately", "newsletter"));
+        click(clickedLately.token()).statusCode(200);
+        ConfirmationRequest unanswered = requestFor(api, signUp(api, "unanswered", "newsletter"));
+        ConfirmationRequest expiredLately = requestFor(api, signUp(api, "expired-lately", "newsletter"));
+        ConfirmationRequest waiting = requestFor(api, signUp(api, "waiting", "newsletter"));
+        // time passes: 31 days since the first click and since the unanswered link expired; 29 for the other two
+        api.execute("update confirmation_token set used_at = now() - interval '31 days' where tenant_id = ? and subject_id = 'clicked'",
+                api.tenant);
+        api.execute("update confirmation_token set used_at = now() - interval '29 days' where tenant_id = ? and subject_id = 'clicked-lately'",
+                api.tenant);
+        api.execute("""
+                update confirmation_token set requested_at = now() - interval '38 days', expires_at = now() - interval '31 days'
+                where tenant_id = ? and subject_id = 'unanswered'""", api.tenant);
+        api.execute("""
+                update confirmation_token set requested_at = now() - interval '36 days', expires_at = now() - interval '29 days'
+                where tenant_id = ? and subject_id = 'expired-lately'""", api.tenant);
+
+        StorageMaintenance.Deleted deleted = VertxContextSupport.subscribeAndAwait(() -> maintenance.run());
+
+        assertEquals("clicked-lately,expired-lately,waiting", api.text(
+                "select string_agg(subject_id, ',' order by subject_id) from confirmation_token where tenant_id = ?", api.tenant),
+                "used or expired more than the 30 days of the default retention ago: gone; the rest stays");
+        assertEquals(2, deleted.confirmationTokens(), "this tenant's two are the only ones old enough: " + deleted);
+        // the record the deleted token confirmed still shows the proof of the click
+        api.as("app").get("/v1/subjects/clicked/consents/history").then().statusCode(200)
+                .body("records[1].eventId", equalTo(confirmed))
+                .body("records[1].action", equalTo("CONFIRM"))
+                .body("records[1].confirmation.tokenId", equalTo(clicked.tokenId().toString()))
+                .body("records[1].confirmation.pendingEventId", equalTo(pending))
+                .body("records[1].confirmation.requestedAt", equalTo(clicked.requestedAt().toString()));
+        assertEquals("GRANTED", state(api, "clicked", "newsletter"));
+        // a deleted token's link is unknown now; the kept ones answer as before, and the waiting one still confirms
+        click(clicked.token()).statusCode(404).body("type", equalTo(PROBLEMS + "unknown-confirmation"));
+        click(unanswered.token()).statusCode(404).body("type", equalTo(PROBLEMS + "unknown-confirmation"));
+        click(clickedLately.token()).statusCode(409).body("type", equalTo(PROBLEMS + "confirmation-used"));
+        click(expiredLately.token()).statusCode(410).body("type", equalTo(PROBLEMS + "confirmation-expired"));
+        click(waiting.token()).statusCode(200).body("record.state", equalTo("GRANTED"));
     }
 }

@@ -12,9 +12,18 @@ import io.samtykke.testsupport.TopicReader;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.samtykke.consent.Api.header;
 import static org.hamcrest.Matchers.equalTo;
@@ -116,24 +125,29 @@ class ErasureTest {
         api.consentPurpose("ride-offers", "PUSH");
         api.change("dormant", "ride-offers", "GRANT").statusCode(201);
         api.change("active", "ride-offers", "GRANT").statusCode(201);
-        api.execute("update subject set updated_at = now() - interval '366 days' where tenant_id = ? and subject_id = 'dormant'", api.tenant);
+        api.as("app").body(List.of(Map.of("type", "EMAIL", "value", "address-only@example.dk")))
+                .put("/v1/subjects/address-only/identifiers").then().statusCode(200);
+        api.execute("update subject set updated_at = now() - interval '366 days' where tenant_id = ? and subject_id in ('dormant', 'address-only')", api.tenant);
         api.execute("update subject set updated_at = now() - interval '364 days' where tenant_id = ? and subject_id = 'active'", api.tenant);
         Api other = Api.withConsentPurpose("ride-offers", "PUSH");
         other.change("dormant", "ride-offers", "GRANT").statusCode(201);
         other.execute("update subject set updated_at = now() - interval '1000 days' where tenant_id = ?", other.tenant);
 
-        // two rounds at once (as two instances would) and one after: one erasure
+        // two rounds at once (as two instances would) and one after: one erasure each of the dormant person and of
+        // the one known only by an address since as long
         List<Integer> erased = io.smallrye.mutiny.Uni.join().all(retention.run(), retention.run()).andCollectFailures()
                 .await().atMost(Duration.ofSeconds(30));
-        assertEquals(1, erased.stream().mapToInt(Integer::intValue).sum() + retention.run().await().atMost(Duration.ofSeconds(30)));
+        assertEquals(2, erased.stream().mapToInt(Integer::intValue).sum() + retention.run().await().atMost(Duration.ofSeconds(30)));
 
         api.as("app").get("/v1/subjects/dormant/consents").then().body("consents", hasSize(0));
         api.as("app").get("/v1/subjects/active/consents").then().body("consents", hasSize(1));
+        api.as("app").get("/v1/subjects/address-only/identifiers").then().body("identifiers", hasSize(0));
         // a tenant without the setting keeps them
         other.as("app").get("/v1/subjects/dormant/consents").then().body("consents", hasSize(1));
         api.change("dormant", "ride-offers", "GRANT").statusCode(409);
-        api.as("dpo").queryParam("type", "ERASURE").get("/v1/requests").then().body("requests", hasSize(1))
-                .body("requests[0].status", equalTo("COMPLETED")).body("requests[0].subjectId", startsWith("~erased:"));
+        api.as("dpo").queryParam("type", "ERASURE").get("/v1/requests").then().body("requests", hasSize(2))
+                .body("requests.status", equalTo(List.of("COMPLETED", "COMPLETED")))
+                .body("requests[0].subjectId", startsWith("~erased:")).body("requests[1].subjectId", startsWith("~erased:"));
 
         try (TopicReader subjectEvents = new TopicReader(Topics.SUBJECT_EVENTS)) {
             List<SubjectEvent> events = subjectEvents.await(r -> api.tenant.equals(header(r, "ce_tenantid"))
@@ -142,6 +156,55 @@ class ErasureTest {
             assertEquals(List.of(SubjectEventType.REQUEST_RECEIVED, SubjectEventType.REQUEST_COMPLETED, SubjectEventType.ERASED),
                     events.subList(events.size() - 3, events.size()).stream().map(SubjectEvent::change).toList());
             assertTrue(events.stream().allMatch(e -> e.evidence().actor().type() == ActorType.SYSTEM));
+        }
+    }
+
+    @Test
+    void anIdentifierAttachedWhileThePersonIsErasedIsRefusedOrErasedWithThem() throws Exception {
+        Api api = Api.withConsentPurpose("newsletter", "EMAIL");
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 40; round++) {
+                String subject = "racer-" + round;
+                Map<String, Object> email = Map.of("type", "EMAIL", "value", subject + "@example.dk");
+                String id = api.asSubject(subject).body(Map.of("type", "ERASURE"))
+                        .post("/v1/subjects/" + subject + "/requests").then().statusCode(201).extract().path("id");
+                RequestSpecification erasure = api.as("dpo").body(Map.of("status", "COMPLETED", "reason", "on request"));
+                RequestSpecification attach = api.as("app").body(List.of(email));
+
+                // both sent at once, so the attach's erasure check and insert overlap the erasure's transaction
+                CountDownLatch start = new CountDownLatch(1);
+                Future<ExtractableResponse<Response>> erased = clients.submit(() -> {
+                    start.await();
+                    return erasure.post("/v1/requests/" + id + "/status").then().extract();
+                });
+                Future<ExtractableResponse<Response>> attached = clients.submit(() -> {
+                    start.await();
+                    return attach.put("/v1/subjects/" + subject + "/identifiers").then().extract();
+                });
+                start.countDown();
+                ExtractableResponse<Response> e = erased.get(30, TimeUnit.SECONDS);
+                ExtractableResponse<Response> a = attached.get(30, TimeUnit.SECONDS);
+
+                assertEquals(200, e.statusCode(), e.asString());
+                if (a.statusCode() != 200) {
+                    // refused because the erasure came first, changing nothing
+                    assertEquals(409, a.statusCode(), "round " + round + ": " + a.asString());
+                    assertEquals("application/problem+json", a.contentType());
+                    assertEquals("https://samtykke.io/problems/subject-erased", a.jsonPath().getString("type"));
+                }
+                // either way the erased person's address is gone: attached before the erasure deleted it, or never
+                assertEquals(0, api.count("select count(*) from subject_identifier where tenant_id = ? and subject_id = ?",
+                        api.tenant, subject), "round " + round + ": the attach answered " + a.statusCode()
+                        + ", and the erased person's address is stored after the erasure");
+                api.as("app").get("/v1/subjects/" + subject + "/identifiers").then().statusCode(200)
+                        .body("identifiers", hasSize(0));
+                api.as("app").body(Map.of("identifier", email,
+                                "changes", List.of(Map.of("purpose", "newsletter", "action", "WITHDRAW"))))
+                        .post("/v1/identifiers/consents").then().statusCode(404);
+            }
+        } finally {
+            clients.shutdownNow();
         }
     }
 }

@@ -168,6 +168,13 @@ public interface ConsentConfig {
         /** Burst per client address to the public confirm endpoint. */
         @WithDefault("30")
         int burst();
+
+        /**
+         * How long a token row is kept after its link was used, or (never used) expired: a click on it meanwhile still
+         * gets its clear answer (confirmation-used, confirmation-expired), later the link is unknown.
+         */
+        @WithDefault("P30D")
+        Duration tokenRetention();
     }
 
     /** Per-tenant retention of people themselves (e.g. Mileage Book: FREE accounts deleted after 12 months of inactivity). */

@@ -47,12 +47,6 @@ public class IdentifierResource {
     @Inject
     Callers callers;
 
-    @Inject
-    io.vertx.mutiny.sqlclient.Pool pool;
-
-    @Inject
-    java.time.Clock clock;
-
     public record IdentifierList(String subjectId, List<IdentifierRequest> identifiers) {
     }
 
@@ -70,8 +64,7 @@ public class IdentifierResource {
         RequestErrors errors = new RequestErrors();
         identifiers.validate(body, "", errors);
         errors.throwIfAny();
-        return pool.withTransaction(conn -> identifiers.attach(conn, caller.tenant(), subjectId, body, clock.instant(),
-                        caller.isSubjectOnly()))
+        return consents.attachIdentifiers(caller, subjectId, body)
                 .flatMap(v -> identifiers.identifiersOf(caller.tenant(), subjectId))
                 .map(list -> new IdentifierList(subjectId, list));
     }

@@ -83,7 +83,9 @@ public class IdentifierStore {
     /**
      * Attaches identifiers to a subject, refusing (409 subject-erased, nothing written) an erased subject id and an
      * identifier whose owner was erased, unless {@code byThePerson}: a person who gives their own address again with
-     * their own token (after an erasure, as a new account) lifts its suppression by that explicit act.
+     * their own token (after an erasure, as a new account) lifts its suppression by that explicit act. The caller holds
+     * the subject's row lock (taken by consent writes and erasures alike), or an erasure committing between the checks
+     * here and the insert would leave the erased person's identifiers stored.
      */
     public Uni<Void> attach(SqlClient conn, String tenant, String subjectId, List<IdentifierRequest> list, Instant now,
                             boolean byThePerson) {

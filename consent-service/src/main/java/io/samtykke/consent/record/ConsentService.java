@@ -11,6 +11,7 @@ import io.samtykke.consent.record.ConsentApi.Change;
 import io.samtykke.consent.record.ConsentApi.ConsentRequest;
 import io.samtykke.consent.record.ConsentApi.ConsentWriteResponse;
 import io.samtykke.consent.record.ConsentApi.EvidenceRequest;
+import io.samtykke.consent.record.ConsentApi.IdentifierRequest;
 import io.samtykke.consent.record.ConsentApi.RecordView;
 import io.samtykke.consent.record.ConsentPlanner.PlannedEvent;
 import io.samtykke.consent.record.ConsentPlanner.SubjectState;
@@ -109,6 +110,17 @@ public class ConsentService {
                                     }
                                     return replay(s, requestHash);
                                 })));
+    }
+
+    /**
+     * Attaches contact identifiers without a consent change, under the subject's row lock like a consent write and an
+     * erasure: an erasure that committed first is seen (409 subject-erased), and one that starts later waits and then
+     * deletes what was attached, so an erased person's address is never left behind (GDPR Art. 17).
+     */
+    public Uni<Void> attachIdentifiers(Caller caller, String subjectId, List<IdentifierRequest> list) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return pool.withTransaction(conn -> store.lockSubject(conn, caller.tenant(), subjectId, now)
+                .flatMap(seq -> identifiers.attach(conn, caller.tenant(), subjectId, list, now, caller.isSubjectOnly())));
     }
 
     /**
