@@ -53,6 +53,10 @@ class ErasureTest {
                         "evidence", Map.of("ipAddress", "192.0.2.17", "userAgent", "MileageBook/3.2 (iPhone)")))
                 .post("/v1/subjects/anna/consents").then().statusCode(201);
         api.change("bo", "newsletter", "GRANT").statusCode(201);
+        // a double opt-in link waiting to be clicked: it names the person, so it goes with them
+        api.purpose("weekly-digest", "EMAIL", "CONSENT", "MARKETING", true, null);
+        api.change("anna", "weekly-digest", "GRANT").statusCode(201).body("records[0].state", equalTo("PENDING_CONFIRMATION"));
+        assertEquals(1, api.count("select count(*) from confirmation_token where tenant_id = ? and subject_id = 'anna'", api.tenant));
         String id = api.asSubject("anna").body(Map.of("type", "ERASURE", "details", "Delete my account, anna@example.dk"))
                 .post("/v1/subjects/anna/requests").then().statusCode(201).extract().path("id");
         api.as("dpo").body(Map.of("status", "COMPLETED", "reason", "Account deleted on the person's request"))
@@ -62,6 +66,7 @@ class ErasureTest {
         assertEquals(0, api.count("select count(*) from subject_identifier where tenant_id = ? and subject_id = 'anna'", api.tenant));
         assertEquals(0, api.records("anna"));
         assertEquals(0, api.count("select count(*) from consent_current where tenant_id = ? and subject_id = 'anna'", api.tenant));
+        assertEquals(0, api.count("select count(*) from confirmation_token where tenant_id = ? and subject_id = 'anna'", api.tenant));
         assertEquals(0, api.count("select count(*) from subject where tenant_id = ? and subject_id = 'anna'", api.tenant));
         assertEquals(0, api.count("select count(*) from subject_request where tenant_id = ? and subject_id = 'anna'", api.tenant));
         assertEquals(1, api.count("select count(*) from erased_subject where tenant_id = ?", api.tenant));

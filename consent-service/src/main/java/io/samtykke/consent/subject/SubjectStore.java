@@ -123,7 +123,7 @@ public class SubjectStore {
 
     /**
      * Erases the person (GDPR Art. 17), after their last events were appended: identifiers (leaving only keyed tags),
-     * consent records and current state, their published outbox rows and stored idempotent answers, the subject row;
+     * consent records and current state, their double opt-in links (a link clicked later is unknown), their published outbox rows and stored idempotent answers, the subject row;
      * their data subject requests stay as proof of what was done, under a pseudonymous stand-in that is no valid
      * subject id, without their free-text details. Unpublished outbox rows (the erasure's own events) are published
      * as usual and deleted by the outbox retention.
@@ -134,6 +134,7 @@ public class SubjectStore {
         return identifiers.eraseOf(conn, tenant, subjectId, now)
                 .flatMap(v -> conn.preparedQuery("delete from consent_current where tenant_id = $1 and subject_id = $2").execute(who))
                 .flatMap(v -> conn.preparedQuery("delete from consent_record where tenant_id = $1 and subject_id = $2").execute(who))
+                .flatMap(v -> conn.preparedQuery("delete from confirmation_token where tenant_id = $1 and subject_id = $2").execute(who))
                 .flatMap(v -> conn.preparedQuery("""
                         delete from outbox where tenant_id = $1 and subject_id = $2 and published_at is not null""").execute(who))
                 .flatMap(v -> conn.preparedQuery("delete from idempotency_key where tenant_id = $1 and position($2 in response) > 0")
