@@ -43,12 +43,7 @@ class WebhookSubjectEventsTest {
             subscribe(api, objections, List.of(SubjectEventType.OBJECTED.type(), SubjectEventType.OBJECTION_WITHDRAWN.type()));
 
             SubjectEvent objected = ConsentLedger.recordSubject(api.tenant, "mia", SubjectEventType.OBJECTED);
-            WebhookReceiver.Received got = defaults.awaitAcknowledged(r -> true, 1, WAIT).get(0);
-            assertTrue(got.verified(), "the Standard Webhooks signature verifies with the subscription's secret");
-            assertEquals(objected.eventId().toString(), got.webhookId());
-            assertEquals("io.samtykke.subject.objected.v1", got.type());
-            assertEquals(objected, EventJson.read(got.json().path("data").toString(), SubjectEvent.class));
-            assertEquals(objected.recordedAt(), Instant.parse(got.json().path("timestamp").asText()));
+            assertDelivers(defaults.awaitAcknowledged(r -> true, 1, WAIT).get(0), objected, "io.samtykke.subject.objected.v1");
 
             ConsentLedger.publish(objected); // a redelivered record
             SubjectEvent withdrawn = ConsentLedger.recordSubject(api.tenant, "mia", SubjectEventType.OBJECTION_WITHDRAWN);
@@ -76,11 +71,7 @@ class WebhookSubjectEventsTest {
             subscribe(api, restrictions, List.of(SubjectEventType.RESTRICTED.type(), SubjectEventType.RESTRICTION_LIFTED.type()));
 
             SubjectEvent restricted = ConsentLedger.recordSubject(api.tenant, "ole", SubjectEventType.RESTRICTED);
-            WebhookReceiver.Received got = restrictions.awaitAcknowledged(r -> true, 1, WAIT).get(0);
-            assertTrue(got.verified(), "signed as every delivery");
-            assertEquals(restricted.eventId().toString(), got.webhookId());
-            assertEquals("io.samtykke.subject.restricted.v1", got.type());
-            assertEquals(restricted, EventJson.read(got.json().path("data").toString(), SubjectEvent.class));
+            assertDelivers(restrictions.awaitAcknowledged(r -> true, 1, WAIT).get(0), restricted, "io.samtykke.subject.restricted.v1");
 
             ConsentLedger.publish(restricted); // a redelivered record
             SubjectEvent lifted = ConsentLedger.recordSubject(api.tenant, "ole", SubjectEventType.RESTRICTION_LIFTED);
@@ -149,5 +140,14 @@ class WebhookSubjectEventsTest {
         try (InputStream in = WebhookSubjectEventsTest.class.getResourceAsStream("/db/migration/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    /** {@code got} is {@code event} as a delivery of {@code type}: signed with the subscription's secret, the event as its data. */
+    private static void assertDelivers(WebhookReceiver.Received got, SubjectEvent event, String type) {
+        assertTrue(got.verified(), "the Standard Webhooks signature verifies with the subscription's secret");
+        assertEquals(event.eventId().toString(), got.webhookId());
+        assertEquals(type, got.type());
+        assertEquals(event, EventJson.read(got.json().path("data").toString(), SubjectEvent.class));
+        assertEquals(event.recordedAt(), Instant.parse(got.json().path("timestamp").asText()));
     }
 }
