@@ -85,7 +85,8 @@ class ObjectionAndRestrictionTest {
         api.as("dpo").body(Map.of("restricted", true, "reason", "Direct restriction")).put("/v1/subjects/bo/restriction")
                 .then().statusCode(200).body("restriction.reason", equalTo("Direct restriction"));
 
-        try (TopicReader subjectEvents = new TopicReader(Topics.SUBJECT_EVENTS)) {
+        try (TopicReader subjectEvents = new TopicReader(Topics.SUBJECT_EVENTS);
+             TopicReader optouts = new TopicReader(Topics.CONSENT_OPTOUTS)) {
             List<ConsumerRecord<String, byte[]>> records = subjectEvents.await(r -> (api.tenant + "/anna").equals(r.key()), 4,
                     Duration.ofSeconds(30));
             List<SubjectEvent> annas = records.stream().map(EventContract::assertSubjectEvent).toList();
@@ -99,6 +100,16 @@ class ObjectionAndRestrictionTest {
             assertNotNull(annas.get(0).evidence().ipPrefix());
             assertEquals(TRACEPARENT, header(records.get(0), "ce_traceparent"));
             assertEquals("dpo-desk", annas.get(3).evidence().userAgent());
+            // the restriction is an opt-out (no contact under any purpose), the same record on the opt-outs topic; its
+            // lifting is not: anna's objection afterwards is the next record of hers there (one person's records keep order)
+            api.asSubject("anna").body(Map.of()).post("/v1/subjects/anna/objection").then().statusCode(201);
+            List<SubjectEvent> outs = optouts.await(r -> (api.tenant + "/anna").equals(r.key()), 2, Duration.ofSeconds(30))
+                    .stream().map(EventContract::assertSubjectEvent).toList();
+            assertEquals(annas.get(1), outs.get(0));
+            assertEquals(List.of(SubjectEventType.RESTRICTED, SubjectEventType.OBJECTED), outs.stream().map(SubjectEvent::change).toList());
+            SubjectEvent bos = EventContract.assertSubjectEvent(optouts.await(r -> (api.tenant + "/bo").equals(r.key()), 1,
+                    Duration.ofSeconds(30)).get(0));
+            assertEquals(SubjectEventType.RESTRICTED, bos.change(), "a direct restriction, too");
         }
     }
 }

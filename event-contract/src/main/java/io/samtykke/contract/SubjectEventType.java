@@ -13,8 +13,8 @@ public enum SubjectEventType implements EventType {
     OBJECTED("io.samtykke.subject.objected.v1", true),
     /** The person withdrew that objection; marketing purposes follow their own consent again. */
     OBJECTION_WITHDRAWN("io.samtykke.subject.objection-withdrawn.v1", false),
-    /** Processing restricted to storage (Art. 18): no purpose may be processed until lifted. */
-    RESTRICTED("io.samtykke.subject.restricted.v1", false),
+    /** Processing restricted to storage (Art. 18): no purpose may be processed, so no contact, until lifted. An opt-out. */
+    RESTRICTED("io.samtykke.subject.restricted.v1", true),
     RESTRICTION_LIFTED("io.samtykke.subject.restriction-lifted.v1", false),
     /** A data subject request was received; its due date is one calendar month later (Art. 12(3)). */
     REQUEST_RECEIVED("io.samtykke.subject.request-received.v1", false),

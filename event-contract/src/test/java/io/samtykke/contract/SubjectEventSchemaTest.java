@@ -119,11 +119,12 @@ class SubjectEventSchemaTest {
     }
 
     @Test
-    void theTypeFollowsTheChangeAndOnlyTheObjectionAndTheErasureAreOptOuts() {
+    void theTypeFollowsTheChangeAndOnlyTheObjectionTheRestrictionAndTheErasureAreOptOuts() {
         for (SubjectEventType type : SubjectEventType.values()) {
             assertTrue(type.type().matches("io\\.samtykke\\.subject\\.[a-z-]+\\.v1"), type.type());
             assertEquals(type, SubjectEventType.fromType(type.type()));
-            assertEquals(type == SubjectEventType.OBJECTED || type == SubjectEventType.ERASED, type.isOptOut(), type.type());
+            assertEquals(type == SubjectEventType.OBJECTED || type == SubjectEventType.RESTRICTED || type == SubjectEventType.ERASED,
+                    type.isOptOut(), type.type());
         }
         assertThrows(IllegalArgumentException.class, () -> SubjectEventType.fromType("io.samtykke.consent.objected.v1"));
     }

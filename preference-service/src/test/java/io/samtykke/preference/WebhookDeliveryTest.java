@@ -40,7 +40,8 @@ class WebhookDeliveryTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     /** What a subscription naming no types gets: the opt-outs, per purpose and the person's objection to all marketing. */
     static final List<String> DEFAULT_TYPES = List.of("io.samtykke.consent.denied.v1", "io.samtykke.consent.withdrawn.v1",
-            "io.samtykke.consent.expired.v1", "io.samtykke.consent.objected.v1", "io.samtykke.subject.objected.v1");
+            "io.samtykke.consent.expired.v1", "io.samtykke.consent.objected.v1", "io.samtykke.subject.objected.v1",
+            "io.samtykke.subject.restricted.v1");
     static final List<String> ALL_CONSENT_TYPES = java.util.Arrays.stream(ConsentEventType.values()).map(ConsentEventType::type).toList();
 
     @Test

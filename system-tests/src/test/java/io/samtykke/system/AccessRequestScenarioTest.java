@@ -96,12 +96,13 @@ class AccessRequestScenarioTest {
                 "{\"url\":\"" + receiver.url() + "\","
                         + "\"eventTypes\":[\"io.samtykke.consent.granted.v1\",\"io.samtykke.consent.withdrawn.v1\"]}"), 201);
 
+        QuietWindow quiet = QuietWindow.awayFromNow();
         for (String person : List.of("rider-1", "rider-2")) {
             ok(cluster.send("consent-service", "POST", "/v1/subjects/" + person + "/consents", app,
                     "{\"changes\":[{\"purpose\":\"ride-offers\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}],"
                             + "\"identifiers\":[{\"type\":\"EMAIL\",\"value\":\"" + person + "@nabogo.example\"}]}"), 201);
             ok(cluster.send("preference-service", "PUT", "/v1/subjects/" + person + "/preferences", app,
-                    "{\"quietHours\":{\"start\":\"22:00\",\"end\":\"07:00\"},\"timeZone\":\"Europe/Copenhagen\","
+                    "{" + quiet.json() + ","
                             + "\"preferredChannel\":\"" + (person.equals("rider-1") ? "EMAIL" : "PUSH") + "\"}"), 200);
         }
         await("the decision follows the grant").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() ->
@@ -149,7 +150,7 @@ class AccessRequestScenarioTest {
         assertEquals("v1", consent.at("/history/0/noticeVersion").asText());
         assertEquals(id, consent.at("/requests/0/id").asText());
         JsonNode preference = doc.at("/parts/preference-service");
-        assertEquals("22:00", preference.at("/preferences/quietHours/start").asText());
+        assertEquals(quiet.start(), preference.at("/preferences/quietHours/start").asText());
         assertEquals("EMAIL", preference.at("/preferences/preferredChannel").asText());
         assertEquals("offer-2026-17", preference.at("/sends/0/messageId").asText());
         assertEquals(1, preference.path("webhookDeliveries").size());

@@ -88,13 +88,14 @@ class MileageBookScenarioTest {
                         + "\"eventTypes\":[\"io.samtykke.consent.granted.v1\"]}"), 201);
         receiver.verifyWith(subscription.path("secret").asText());
 
+        QuietWindow quiet = QuietWindow.awayFromNow();
         for (String person : List.of(driver, colleague)) {
             ok(cluster.send("consent-service", "POST", "/v1/subjects/" + person + "/consents", app,
                     "{\"changes\":[{\"purpose\":\"nyhedsbrev\",\"action\":\"GRANT\",\"noticeVersion\":\"v1\"}],"
                             + "\"identifiers\":[{\"type\":\"EMAIL\",\"value\":\"" + person + "@firma.example\"}],"
                             + "\"evidence\":{\"ipAddress\":\"192.0.2.17\",\"userAgent\":\"MileageBook/5.1 (iPhone)\"}}"), 201);
             ok(cluster.send("preference-service", "PUT", "/v1/subjects/" + person + "/preferences", app,
-                    "{\"quietHours\":{\"start\":\"22:00\",\"end\":\"07:00\"},\"timeZone\":\"Europe/Copenhagen\",\"preferredChannel\":\"EMAIL\"}"), 200);
+                    "{" + quiet.json() + ",\"preferredChannel\":\"EMAIL\"}"), 200);
         }
         awaitDecision(marketing, "nyhedsbrev", driver, "ALLOW", "CONSENT_GRANTED");
         await("the driver's consent and preferences in the audit log, readable").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))

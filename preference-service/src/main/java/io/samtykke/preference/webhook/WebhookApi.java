@@ -22,7 +22,8 @@ public final class WebhookApi {
             @Schema(description = "http or https URL that receives a POST per event; its host must be public unless private networks are allowed")
             String url,
             @Schema(description = "CloudEvents types to deliver; default: the opt-outs, io.samtykke.consent.{denied,withdrawn,"
-                    + "expired,objected}.v1 and io.samtykke.subject.objected.v1 (the objection to all direct marketing). Also "
+                    + "expired,objected}.v1 and io.samtykke.subject.{objected,restricted}.v1 (the objection to all direct marketing, "
+                    + "the restriction of all processing). Also "
                     + "any consent type, io.samtykke.preference.updated.v1 and the person's status changes "
                     + "io.samtykke.subject.{objected,objection-withdrawn,restricted,restriction-lifted}.v1. The erasure "
                     + "(io.samtykke.subject.erased.v1) goes to every subscription, whatever it names")

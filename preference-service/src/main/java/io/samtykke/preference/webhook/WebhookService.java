@@ -63,7 +63,8 @@ public class WebhookService {
             .collect(Collectors.toCollection(LinkedHashSet::new));
     /**
      * What a subscription gets when it names no types: the changes after which a person must not be contacted, per
-     * purpose (consent opt-outs) and as a whole (the objection to all direct marketing). Each is on the opt-outs topic.
+     * purpose (consent opt-outs) and as a whole (the objection to all direct marketing, the restriction of all
+     * processing). Each is on the opt-outs topic.
      */
     public static final List<String> OPT_OUT_TYPES = Stream.concat(
                     Arrays.stream(ConsentEventType.values()).filter(ConsentEventType::isOptOut).map(ConsentEventType::type),

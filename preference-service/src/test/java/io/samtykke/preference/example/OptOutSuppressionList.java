@@ -66,8 +66,8 @@ public final class OptOutSuppressionList {
 
     /**
      * One opt-out: the record key is tenantId/subjectId, ce_subject the purpose, ce_type what happened. A person-wide
-     * opt-out (io.samtykke.subject.objected.v1: all direct marketing) has no ce_subject and its own sequence: it is
-     * kept on a line of its own, purpose "*".
+     * opt-out (io.samtykke.subject.objected.v1: all direct marketing; ...restricted: every purpose; ...erased) has no
+     * ce_subject and its own sequence: it is kept on a line of its own, purpose "*".
      */
     static boolean apply(Map<String, String[]> suppressed, ConsumerRecord<String, byte[]> r) {
         String tenant = header(r, "ce_tenantid");
