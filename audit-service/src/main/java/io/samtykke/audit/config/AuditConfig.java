@@ -45,6 +45,14 @@ public interface AuditConfig {
         /** Entries read, opened and written per database round trip while streaming an export. */
         @WithDefault("1000")
         int pageSize();
+
+        /**
+         * The most entries of one person that audit-service's part of their export (GDPR Art. 15, 20) holds: the part is
+         * built in memory, so a person with more gets no audit-service part (logged, counted as export-failed, alerted)
+         * instead of exhausting the heap. About 4 KB of heap per entry.
+         */
+        @WithDefault("10000")
+        int maxPartEntries();
     }
 
     interface Receipts {

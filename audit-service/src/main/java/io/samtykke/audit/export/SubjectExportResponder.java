@@ -122,6 +122,10 @@ public class SubjectExportResponder {
             if (rows.size() == 0) {
                 break;
             }
+            if (entries.size() + rows.size() > config.export().maxPartEntries()) {
+                throw new IllegalArgumentException("the person has more than " + config.export().maxPartEntries()
+                        + " entries (samtykke.export.max-part-entries): too many for one part built in memory");
+            }
             for (Row r : rows) {
                 after = r.getLong("seq");
             }
