@@ -81,11 +81,11 @@ public class IdentifierStore {
     }
 
     /**
-     * Attaches identifiers to a subject, refusing (409 subject-erased, nothing written) an erased subject id and an
-     * identifier whose owner was erased, unless {@code byThePerson}: a person who gives their own address again with
-     * their own token (after an erasure, as a new account) lifts its suppression by that explicit act. The caller holds
-     * the subject's row lock (taken by consent writes and erasures alike), or an erasure committing between the checks
-     * here and the insert would leave the erased person's identifiers stored.
+     * Attaches identifiers to a subject, refusing (409 subject-erased, nothing written) an identifier whose owner was
+     * erased, unless {@code byThePerson}: a person who gives their own address again with their own token (after an
+     * erasure, as a new account) lifts its suppression by that explicit act. The caller holds the subject's row lock
+     * ({@code ConsentStore.lockSubject}, taken by consent writes and erasures alike), which has refused an erased subject
+     * id already; without it an erasure committing before the insert would leave the erased person's identifiers stored.
      */
     public Uni<Void> attach(SqlClient conn, String tenant, String subjectId, List<IdentifierRequest> list, Instant now,
                             boolean byThePerson) {
@@ -100,9 +100,8 @@ public class IdentifierStore {
                     Buffer.buffer(k.encrypt(v, tenant + "/" + subjectId + "/" + id.type().name())),
                     OffsetDateTime.ofInstant(now, ZoneOffset.UTC)));
         }
-        return requireNotErased(conn, tenant, subjectId)
-                .flatMap(v -> conn.preparedQuery("select count(*) as n from erased_identifier where tenant_id = $1 and tag = any($2)")
-                        .execute(Tuple.of(tenant, tags.toArray(Buffer[]::new))))
+        return conn.preparedQuery("select count(*) as n from erased_identifier where tenant_id = $1 and tag = any($2)")
+                .execute(Tuple.of(tenant, tags.toArray(Buffer[]::new)))
                 .flatMap(found -> {
                     if (found.iterator().next().getLong("n") == 0) {
                         return Uni.createFrom().voidItem();
