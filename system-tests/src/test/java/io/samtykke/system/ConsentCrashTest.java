@@ -43,6 +43,8 @@ class ConsentCrashTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DATABASE = "consent_system";
+    /** How long a killed relay may still be counted: the 30 s heartbeat window of the default settings, and a margin. */
+    private static final Duration DEAD_RELAY_COUNTED = Duration.ofSeconds(45);
 
     private static Map<String, String> settings;
 
@@ -107,7 +109,9 @@ class ConsentCrashTest {
             a.kill();
             targets.set(List.of(b));
             awaitAcks(acks, acks.size() + 120);
-            awaitMetric(b, "samtykke_outbox_relays", v -> v == 1, "1 relay");
+            // a relay is counted until its last heartbeat is older than the heartbeat window: half of
+            // samtykke.outbox.stuck-after (60 s by default), so up to 30 s after the kill, plus the survivor's next poll
+            awaitMetric(b, "samtykke_outbox_relays", v -> v == 1, "1 relay", DEAD_RELAY_COUNTED);
             awaitMetric(b, "samtykke_outbox_slots_owned", v -> v == 16, "all 16 slots");
             stop.set(true);
             writers.shutdown();
@@ -120,9 +124,14 @@ class ConsentCrashTest {
         }
     }
 
-    /** Waits until a Prometheus gauge or counter of the instance satisfies {@code test}. */
+    /** Waits (at most 30 s) until a Prometheus gauge or counter of the instance satisfies {@code test}. */
     private static void awaitMetric(ServiceProcess s, String name, java.util.function.DoublePredicate test, String what) {
-        await("the relay at " + s.url("") + " reports " + what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        awaitMetric(s, name, test, what, Duration.ofSeconds(30));
+    }
+
+    private static void awaitMetric(ServiceProcess s, String name, java.util.function.DoublePredicate test, String what,
+                                    Duration atMost) {
+        await("the relay at " + s.url("") + " reports " + what).atMost(atMost).pollInterval(Duration.ofMillis(200))
                 .until(() -> s.send(null, "GET", "/q/metrics", null).body().lines()
                                 .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst().orElse(""),
                         line -> !line.isEmpty() && test.test(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
